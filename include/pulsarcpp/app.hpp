@@ -1,0 +1,42 @@
+#pragma once
+// App: the routes and middleware without a socket, for unit tests (like Pulsar's
+// handleRoutes(routes)(request) or Crow's handle_full).
+//   App app({.routes = {...}});
+//   Response r = app.handle({.method = "GET", .target = "/users/42"});
+
+#include <memory>
+#include <string>
+
+#include "pulsarcpp/options.hpp"
+#include "pulsarcpp/response.hpp"
+
+namespace pulsarcpp {
+
+struct TestRequest {
+  std::string method = "GET";
+  std::string target = "/";
+  Headers headers = {};
+  std::string body = {};
+  std::string remote_address = "127.0.0.1";
+};
+
+class App {
+ public:
+  /// Compiles the routes; throws StartError for a duplicate route or a bad pattern.
+  explicit App(Options options);
+  ~App();
+  App(App&&) noexcept;
+  App& operator=(App&&) noexcept;
+
+  /// Runs the request through middleware and routes, driving coroutines (offload, sleep_for)
+  /// to completion, and returns the final response as the server would send it: files are read
+  /// into the body (with 304/206/416/404 applied), streams collected, HEAD bodies removed.
+  /// The request is parsed as on the wire, so malformed ones get the server's 4xx answer.
+  Response handle(const TestRequest& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pulsarcpp

@@ -1,0 +1,54 @@
+#pragma once
+// Options for start() and Server, field for field Pulsar's start({...}) plus the limits a
+// production server needs. Every field has a default; write only what differs.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pulsarcpp/middleware.hpp"
+#include "pulsarcpp/router.hpp"
+
+namespace pulsarcpp {
+
+struct Limits {
+  /// Request line + header section, in bytes. Over it: 431 (414 when the line alone is).
+  std::size_t max_head_bytes = 16 * 1024;
+  /// Header fields per request. Over it: 431.
+  std::size_t max_header_count = 100;
+  /// Request body, in bytes (after dechunking). Over it: 413.
+  std::size_t max_body_bytes = 1024 * 1024;
+  /// Time allowed for a request (head and body) to arrive once it has begun. Over it: 408 and
+  /// close (the slowloris defence).
+  std::chrono::milliseconds request_timeout{10'000};
+  /// Time an idle keep-alive connection is kept open between requests.
+  std::chrono::milliseconds idle_timeout{10'000};
+  /// Open connections across all threads; further ones are accepted and closed at once.
+  std::size_t max_connections = 100'000;
+};
+
+struct Options {
+  /// TCP port. Unset: the PORT environment variable, else 3000. 0 picks a free port (see
+  /// Server::port()).
+  std::optional<std::uint16_t> port = std::nullopt;
+  /// Address to listen on ("0.0.0.0" all IPv4, "::" all IPv6 and IPv4, "127.0.0.1" loopback).
+  std::string hostname = "0.0.0.0";
+  std::vector<Route> routes = {};
+  std::vector<Middleware> middlewares = {};
+  /// Event loop threads. 0: the CPUs this process may run on (sched_getaffinity), which honours
+  /// taskset and container CPU sets.
+  unsigned threads = 0;
+  /// Threads for offload(). 0: as many as loop threads, at least 2.
+  unsigned worker_threads = 0;
+  Limits limits = {};
+  /// Folder served under /public/ (GET /public/a.css -> <public_dir>/a.css) when no route
+  /// matches, as Pulsar serves ./public. Empty disables it. Requests cannot leave the folder.
+  std::string public_dir = "public";
+  /// How long stop() waits for in-flight requests and streams before closing them.
+  std::chrono::milliseconds shutdown_timeout{10'000};
+};
+
+}  // namespace pulsarcpp

@@ -1,0 +1,186 @@
+#include "app/app_core.hpp"
+
+#include <exception>
+
+#include "http/url.hpp"
+#include "pulsarcpp/server.hpp"
+
+namespace pulsarcpp::detail {
+namespace {
+
+std::size_t method_slot(const std::string& method) {
+  if (method == "ALL") return kAnyMethod;
+  http::Method m = http::method_from_string(method);
+  if (m == http::Method::other) {
+    throw StartError("route method \"" + method + "\" is not one of GET, HEAD, POST, PUT, "
+                     "DELETE, CONNECT, OPTIONS, TRACE, PATCH or ALL");
+  }
+  return static_cast<std::size_t>(m);
+}
+
+// Thread-local scratch for the router's raw parameter views: no allocation per request.
+thread_local std::vector<RouteParam> raw_params;
+
+bool is_public_path(std::string_view path) { return path.starts_with("/public/"); }
+
+// Maps /public/<rest> to <public_dir>/<rest>, refusing anything that could leave the folder.
+std::optional<std::string> public_file_path(const std::string& dir, std::string_view path) {
+  std::string relative;
+  if (!http::percent_decode(path.substr(std::string_view("/public/").size()), relative, false)) {
+    return std::nullopt;
+  }
+  std::size_t start = 0;
+  while (start <= relative.size()) {
+    std::size_t end = relative.find('/', start);
+    if (end == std::string::npos) end = relative.size();
+    std::string_view segment(relative.data() + start, end - start);
+    if (segment == ".." || segment.find('\0') != std::string_view::npos ||
+        segment.find('\\') != std::string_view::npos) {
+      return std::nullopt;
+    }
+    start = end + 1;
+  }
+  if (relative.empty() || relative.back() == '/') return std::nullopt;
+  return dir + "/" + relative;
+}
+
+}  // namespace
+
+AppCore::AppCore(Options& options)
+    : middlewares_(std::move(options.middlewares)), public_dir_(options.public_dir) {
+  add_routes(options.routes, "");
+  for (const auto& middleware : middlewares_) {
+    if (!middleware) throw StartError("a middleware is empty");
+  }
+}
+
+void AppCore::add_routes(std::vector<Route>& routes, const std::string& prefix) {
+  for (auto& route : routes) {
+    std::string pattern = prefix + route.path;
+    if (route.method.empty()) {
+      if (route.handler) throw StartError("route \"" + pattern + "\" has a handler but no method");
+      add_routes(route.routes, pattern);
+      continue;
+    }
+    if (!route.handler) {
+      throw StartError(route.method + " " + pattern + ": the route has no handler");
+    }
+    if (!route.routes.empty()) {
+      throw StartError(route.method + " " + pattern + ": a route with a method cannot have routes");
+    }
+    auto id = static_cast<std::uint32_t>(routes_.size());
+    std::string problem = tree_.add(method_slot(route.method), pattern, id);
+    if (!problem.empty()) throw StartError(route.method + " " + pattern + ": " + problem);
+    routes_.push_back({std::move(pattern), std::move(route.handler)});
+  }
+}
+
+void AppCore::begin(Context& ctx, const http::RequestHead& head, std::string_view body,
+                    std::string_view remote_address, std::uint16_t remote_port,
+                    Server* server) const {
+  ctx.reset(head, body);
+  ctx.remote_address_ = remote_address;
+  ctx.remote_port_ = remote_port;
+  ctx.server_ = server;
+  RouteTree::Match match = tree_.match(head.method, head.path, raw_params);
+  ctx.match_kind_ = static_cast<std::uint8_t>(match.kind);
+  ctx.head_fallback_ = match.head_fallback;
+  ctx.route_id_ = match.route_id;
+  ctx.allow_ = match.allow;
+  if (match.kind == RouteTree::Match::Kind::found) decode_params(ctx, raw_params);
+}
+
+void AppCore::decode_params(Context& ctx, const std::vector<RouteParam>& raw) {
+  for (const auto& param : raw) {
+    if (!http::needs_decoding(param.raw_value, false)) {
+      ctx.params_.emplace_back(param.name, param.raw_value);
+      continue;
+    }
+    std::string& decoded = ctx.decoded_.emplace_back();
+    http::percent_decode(param.raw_value, decoded, false);
+    ctx.params_.emplace_back(param.name, decoded);
+  }
+}
+
+bool AppCore::omits_body(const Context& ctx) noexcept {
+  return ctx.method() == http::Method::head;
+}
+
+bool AppCore::can_run_sync(const Context& ctx) const noexcept {
+  if (!middlewares_.empty()) return false;
+  if (ctx.match_kind_ != static_cast<std::uint8_t>(RouteTree::Match::Kind::found)) return true;
+  return routes_[ctx.route_id_].handler.is_sync();
+}
+
+Response AppCore::run_sync(Context& ctx) const {
+  try {
+    if (ctx.match_kind_ == static_cast<std::uint8_t>(RouteTree::Match::Kind::found)) {
+      return routes_[ctx.route_id_].handler.sync()(ctx);
+    }
+    return answer_unrouted(ctx);
+  } catch (...) {
+    return response_for_exception(ctx, std::current_exception());
+  }
+}
+
+Task<Response> AppCore::run(Context& ctx) const {
+  std::exception_ptr failure;
+  try {
+    co_return co_await run_from(ctx, 0);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  co_return response_for_exception(ctx, failure);
+}
+
+Task<Response> AppCore::run_from(Context& ctx, std::size_t index) const {
+  if (index < middlewares_.size()) return middlewares_[index](ctx, Next(*this, ctx, index + 1));
+  return run_route(ctx);
+}
+
+Task<Response> AppCore::run_route(Context& ctx) const {
+  if (ctx.match_kind_ != static_cast<std::uint8_t>(RouteTree::Match::Kind::found)) {
+    co_return answer_unrouted(ctx);
+  }
+  const Handler& handler = routes_[ctx.route_id_].handler;
+  if (handler.is_sync()) co_return handler.sync()(ctx);
+  co_return co_await handler.async()(ctx);
+}
+
+Response AppCore::answer_unrouted(Context& ctx) const {
+  if (ctx.match_kind_ == static_cast<std::uint8_t>(RouteTree::Match::Kind::method_not_allowed)) {
+    Response response = error(405);
+    response.headers.emplace_back("Allow", ctx.allow_);
+    return response;
+  }
+  bool readable = ctx.method() == http::Method::get || ctx.method() == http::Method::head;
+  if (readable && !public_dir_.empty() && is_public_path(ctx.path())) {
+    if (auto path = public_file_path(public_dir_, ctx.path())) {
+      Response response;
+      response.file_path = std::move(*path);
+      return response;
+    }
+  }
+  return error(404);
+}
+
+Response AppCore::response_for_exception(const Context& ctx, std::exception_ptr failure) {
+  try {
+    std::rethrow_exception(failure);
+  } catch (const HttpError& e) {
+    return error(e.status(), e.what());
+  } catch (const std::exception& e) {
+    log(std::string("Error in ") + std::string(ctx.method_name()) + " " +
+        std::string(ctx.path()) + ": " + e.what());
+  } catch (...) {
+    log(std::string("Error in ") + std::string(ctx.method_name()) + " " +
+        std::string(ctx.path()) + ": unknown exception");
+  }
+  return error(500);
+}
+
+}  // namespace pulsarcpp::detail
+
+namespace pulsarcpp {
+Task<Response> Next::operator()() const { return app_->run_from(*ctx_, index_); }
+}  // namespace pulsarcpp

@@ -1,0 +1,60 @@
+#pragma once
+// AppCore: the compiled application (route tree, handlers, middleware chain), shared by the
+// socket server and the in-memory App. Immutable after construction, so every loop thread
+// uses one instance without locks.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/route_tree.hpp"
+#include "pulsarcpp/context.hpp"
+#include "pulsarcpp/middleware.hpp"
+#include "pulsarcpp/options.hpp"
+
+namespace pulsarcpp::detail {
+
+class AppCore {
+ public:
+  /// Takes the routes and middlewares out of `options`; throws StartError on a bad route.
+  explicit AppCore(Options& options);
+
+  /// Prepares `ctx` for a new request and routes it.
+  void begin(Context& ctx, const http::RequestHead& head, std::string_view body,
+             std::string_view remote_address, std::uint16_t remote_port, Server* server) const;
+
+  /// True when the response can be produced without suspending: no middleware, and the
+  /// request goes to a plain (non-coroutine) handler, a 404 or a 405.
+  bool can_run_sync(const Context& ctx) const noexcept;
+  /// The fast path; only when can_run_sync(). Never throws.
+  Response run_sync(Context& ctx) const;
+  /// The general path: middleware chain, then the route. Never throws (errors become 4xx/5xx).
+  Task<Response> run(Context& ctx) const;
+
+  /// True when a GET route answered a HEAD request: the body must not be sent.
+  static bool omits_body(const Context& ctx) noexcept;
+  const std::string& public_dir() const noexcept { return public_dir_; }
+
+  /// Continues the chain at middleware `index` (the route after the last one).
+  Task<Response> run_from(Context& ctx, std::size_t index) const;
+
+ private:
+  struct CompiledRoute {
+    std::string pattern;
+    Handler handler;
+  };
+
+  void add_routes(std::vector<Route>& routes, const std::string& prefix);
+  Response answer_unrouted(Context& ctx) const;
+  Task<Response> run_route(Context& ctx) const;
+  static Response response_for_exception(const Context& ctx, std::exception_ptr error);
+  static void decode_params(Context& ctx, const std::vector<RouteParam>& raw);
+
+  RouteTree tree_;
+  std::vector<CompiledRoute> routes_;
+  std::vector<Middleware> middlewares_;
+  std::string public_dir_;
+};
+
+}  // namespace pulsarcpp::detail

@@ -1,0 +1,140 @@
+#include "pulsarcpp/response.hpp"
+
+#include "pulsarcpp/http/request_head.hpp"
+#include "pulsarcpp/http/status.hpp"
+
+namespace pulsarcpp {
+
+Response& Response::set_header(std::string_view name, std::string_view value) {
+  for (auto& [key, existing] : headers) {
+    if (http::iequals(key, name)) {
+      existing.assign(value);
+      remove_header_after(&key, name);
+      return *this;
+    }
+  }
+  headers.emplace_back(name, value);
+  return *this;
+}
+
+Response& Response::add_header(std::string_view name, std::string_view value) {
+  headers.emplace_back(name, value);
+  return *this;
+}
+
+std::optional<std::string_view> Response::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (http::iequals(key, name)) return std::string_view(value);
+  }
+  return std::nullopt;
+}
+
+Response& Response::remove_header(std::string_view name) {
+  std::erase_if(headers, [name](const auto& h) { return http::iequals(h.first, name); });
+  return *this;
+}
+
+void Response::remove_header_after(const std::string* kept, std::string_view name) {
+  std::erase_if(headers,
+                [&](const auto& h) { return &h.first != kept && http::iequals(h.first, name); });
+}
+
+Response& Response::set_cookie(const http::Cookie& cookie) {
+  headers.emplace_back("Set-Cookie", http::serialize_set_cookie(cookie));
+  return *this;
+}
+
+Response custom_response(std::string body, std::string_view content_type,
+                         ResponseOptions options) {
+  Response response(options.status);
+  response.body = std::move(body);
+  response.headers.reserve(options.headers.size() + 1);
+  if (!content_type.empty()) response.headers.emplace_back("Content-Type", content_type);
+  // Options' headers win over the helper's Content-Type, as in Pulsar's spread order.
+  for (auto& [name, value] : options.headers) response.set_header(name, value);
+  return response;
+}
+
+Response json(const nlohmann::json& data, ResponseOptions options) {
+  return custom_response(data.dump(), "application/json", std::move(options));
+}
+
+Response text(std::string body, ResponseOptions options) {
+  return custom_response(std::move(body), "text/plain", std::move(options));
+}
+
+Response html(std::string body, ResponseOptions options) {
+  return custom_response(std::move(body), "text/html", std::move(options));
+}
+
+Response file(std::string path, ResponseOptions options) {
+  Response response = custom_response({}, {}, std::move(options));
+  if (!path.empty() && path.front() == '/') path.erase(0, 1);
+  response.file_path = std::move(path);
+  return response;
+}
+
+Response redirect(std::string location, int status, ResponseOptions options) {
+  options.status = status;
+  Response response = custom_response({}, {}, std::move(options));
+  if (!response.header("Location")) response.headers.emplace_back("Location", std::move(location));
+  return response;
+}
+
+Response stream(AsyncGenerator<std::string> generator, ResponseOptions options) {
+  Response response = custom_response({}, {}, std::move(options));
+  response.body_stream = std::make_shared<AsyncGenerator<std::string>>(std::move(generator));
+  return response;
+}
+
+namespace {
+AsyncGenerator<std::string> format_events(AsyncGenerator<SseEvent> events) {
+  while (auto event = co_await events.next()) co_yield format_sse_event(*event);
+}
+}  // namespace
+
+Response sse(AsyncGenerator<SseEvent> events, ResponseOptions options) {
+  Response response = stream(format_events(std::move(events)), {.status = options.status});
+  response.headers = {{"Content-Type", "text/event-stream"},
+                      {"Cache-Control", "no-cache"},
+                      // Proxies such as nginx would otherwise hold events back.
+                      {"X-Accel-Buffering", "no"}};
+  for (auto& [name, value] : options.headers) response.set_header(name, value);
+  return response;
+}
+
+Response error(int status, std::string message, ResponseOptions options) {
+  options.status = status;
+  if (message.empty()) {
+    std::string_view reason = http::reason_phrase(status);
+    message = reason.empty() ? "Unknown Error" : std::string(reason);
+  }
+  // Bun labels a string body text/plain;charset=utf-8; Pulsar's error() relies on that.
+  return custom_response(std::move(message), "text/plain;charset=utf-8", std::move(options));
+}
+
+namespace {
+void append_field(std::string& out, std::string_view field, std::string_view value) {
+  out.append(field).append(": ").append(value).push_back('\n');
+}
+}  // namespace
+
+std::string format_sse_event(const SseEvent& event) {
+  std::string out;
+  if (!event.event.empty()) append_field(out, "event", event.event);
+  if (!event.id.empty()) append_field(out, "id", event.id);
+  if (event.retry_ms) append_field(out, "retry", std::to_string(*event.retry_ms));
+  std::string_view data = event.data;
+  // Every line of the data becomes its own data: field; CRLF, CR and LF all end a line.
+  std::size_t start = 0;
+  while (true) {
+    std::size_t end = data.find_first_of("\r\n", start);
+    append_field(out, "data", data.substr(start, end - start));
+    if (end == std::string_view::npos) break;
+    start = end + ((data[end] == '\r' && end + 1 < data.size() && data[end + 1] == '\n') ? 2 : 1);
+  }
+  out.push_back('\n');
+  return out;
+}
+
+}  // namespace pulsarcpp

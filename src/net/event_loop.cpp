@@ -1,0 +1,189 @@
+#include "net/event_loop.hpp"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace pulsarcpp::net {
+namespace {
+thread_local EventLoop* current_loop = nullptr;
+constexpr int kMaxEvents = 256;
+}  // namespace
+
+EventLoop::EventLoop() : now_ms_(clock_ms()), wheel_(now_ms_) {
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (epoll_fd_ < 0 || wake_fd_ < 0) {
+    throw std::runtime_error(std::string("event loop: ") + std::strerror(errno));
+  }
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.ptr = nullptr;  // null marks the wake-up eventfd
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev);
+}
+
+EventLoop::~EventLoop() {
+  if (current_loop == this) current_loop = nullptr;
+  ::close(wake_fd_);
+  ::close(epoll_fd_);
+}
+
+EventLoop* EventLoop::current() noexcept { return current_loop; }
+
+std::int64_t EventLoop::clock_ms() noexcept {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+int EventLoop::add(int fd, std::uint32_t events, IoHandler* handler) noexcept {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.ptr = handler;
+  return epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : errno;
+}
+
+int EventLoop::modify(int fd, std::uint32_t events, IoHandler* handler) noexcept {
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.ptr = handler;
+  return epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) == 0 ? 0 : errno;
+}
+
+void EventLoop::remove(int fd) noexcept { epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
+
+void EventLoop::post(std::function<void()> fn) {
+  bool must_wake = false;
+  {
+    std::lock_guard lock(posted_mutex_);
+    posted_.push_back(std::move(fn));
+    must_wake = !wake_pending_;
+    wake_pending_ = true;
+  }
+  if (must_wake) {
+    std::uint64_t one = 1;
+    [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
+  }
+}
+
+void EventLoop::stop() {
+  post([this] { stop_requested_ = true; });
+}
+
+EventLoop::TimerId EventLoop::add_timer(std::chrono::milliseconds delay,
+                                        std::function<void()> fn) {
+  TimerId id = next_timer_id_++;
+  timers_.emplace(clock_ms() + delay.count(), std::make_pair(id, std::move(fn)));
+  return id;
+}
+
+void EventLoop::cancel_timer(TimerId id) noexcept {
+  for (auto it = timers_.begin(); it != timers_.end(); ++it) {
+    if (it->second.first == id) {
+      timers_.erase(it);
+      return;
+    }
+  }
+}
+
+void EventLoop::schedule_flush(Flushable& flusher) {
+  if (flusher.flush_scheduled_) return;
+  flusher.flush_scheduled_ = true;
+  flushes_.push_back(&flusher);
+}
+
+void EventLoop::run() {
+  current_loop = this;
+  while (run_once(-1)) {
+  }
+  // Finish what was handed to us before stop so no posted resumption is lost.
+  run_posted();
+  run_flushes();
+  run_deferred();
+  current_loop = nullptr;
+}
+
+bool EventLoop::run_once(int max_wait_ms) {
+  current_loop = this;
+  epoll_event events[kMaxEvents];
+  int count = epoll_wait(epoll_fd_, events, kMaxEvents, compute_timeout(max_wait_ms));
+  now_ms_ = clock_ms();
+  for (int i = 0; i < count; ++i) {
+    auto* handler = static_cast<IoHandler*>(events[i].data.ptr);
+    if (handler) {
+      handler->on_io(events[i].events);
+    } else {
+      drain_wakeups();
+    }
+  }
+  run_timers();
+  run_posted();
+  run_flushes();
+  run_deferred();
+  return !stop_requested_;
+}
+
+int EventLoop::compute_timeout(int max_wait_ms) const {
+  std::int64_t timeout = max_wait_ms;
+  auto consider = [&timeout](std::int64_t ms) {
+    if (ms >= 0 && (timeout < 0 || ms < timeout)) timeout = ms;
+  };
+  {
+    // Posted work that arrived without a wake-up (posted from this thread) must not wait.
+    std::lock_guard lock(const_cast<std::mutex&>(posted_mutex_));
+    if (!posted_.empty()) return 0;
+  }
+  if (!deferred_.empty() || !flushes_.empty()) return 0;
+  std::int64_t now = clock_ms();
+  if (!timers_.empty()) consider(std::max<std::int64_t>(0, timers_.begin()->first - now));
+  consider(wheel_.ms_until_next_tick(now));
+  return static_cast<int>(timeout);
+}
+
+void EventLoop::drain_wakeups() noexcept {
+  std::uint64_t value;
+  while (::read(wake_fd_, &value, sizeof value) > 0) {
+  }
+}
+
+void EventLoop::run_posted() {
+  {
+    std::lock_guard lock(posted_mutex_);
+    running_.swap(posted_);
+    wake_pending_ = false;
+  }
+  for (auto& fn : running_) fn();
+  running_.clear();
+}
+
+void EventLoop::run_timers() {
+  wheel_.advance(now_ms_);
+  while (!timers_.empty() && timers_.begin()->first <= now_ms_) {
+    auto fn = std::move(timers_.begin()->second.second);
+    timers_.erase(timers_.begin());
+    fn();
+  }
+}
+
+void EventLoop::run_flushes() {
+  // A flush may schedule another (a connection resumed by a write); index, don't iterate.
+  for (std::size_t i = 0; i < flushes_.size(); ++i) {
+    Flushable* flusher = flushes_[i];
+    flusher->flush_scheduled_ = false;
+    flusher->flush();
+  }
+  flushes_.clear();
+}
+
+void EventLoop::run_deferred() {
+  while (!deferred_.empty()) {
+    auto batch = std::move(deferred_);
+    deferred_.clear();
+    for (auto& fn : batch) fn();
+  }
+}
+
+}  // namespace pulsarcpp::net

@@ -1,0 +1,117 @@
+#pragma once
+// One epoll event loop per thread. Everything a connection does happens on its loop's thread;
+// other threads talk to a loop only through post(), which is the one thread-safe member.
+
+#include <sys/epoll.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "net/timer_wheel.hpp"
+
+namespace pulsarcpp::net {
+
+/// Something that batches its writes until the end of a loop iteration.
+class Flushable {
+ public:
+  virtual void flush() = 0;
+
+ protected:
+  ~Flushable() = default;
+
+ private:
+  friend class EventLoop;
+  bool flush_scheduled_ = false;
+};
+
+/// Something registered with the loop for readiness events on a file descriptor.
+class IoHandler {
+ public:
+  virtual void on_io(std::uint32_t epoll_events) = 0;
+
+ protected:
+  ~IoHandler() = default;
+};
+
+class EventLoop {
+ public:
+  using Clock = std::chrono::steady_clock;
+  using TimerId = std::uint64_t;
+
+  EventLoop();
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  /// The loop running on this thread, or nullptr.
+  static EventLoop* current() noexcept;
+
+  // Registration; errors are returned as errno values (0 = success).
+  int add(int fd, std::uint32_t events, IoHandler* handler) noexcept;
+  int modify(int fd, std::uint32_t events, IoHandler* handler) noexcept;
+  void remove(int fd) noexcept;
+
+  /// Runs until stop() and until no posted work remains. Call from the owning thread.
+  void run();
+  /// Asks run() to return. Thread-safe.
+  void stop();
+  bool stopping() const noexcept { return stop_requested_; }
+
+  /// Runs `fn` on the loop thread soon. Thread-safe; from the loop's own thread it runs after
+  /// the current event has been handled.
+  void post(std::function<void()> fn);
+
+  /// One-shot timer on the loop thread. Not thread-safe.
+  TimerId add_timer(std::chrono::milliseconds delay, std::function<void()> fn);
+  void cancel_timer(TimerId id) noexcept;
+
+  /// Coarse deadlines for connections (see TimerWheel).
+  TimerWheel& wheel() noexcept { return wheel_; }
+
+  /// Milliseconds on the steady clock, refreshed once per loop iteration.
+  std::int64_t now_ms() const noexcept { return now_ms_; }
+  static std::int64_t clock_ms() noexcept;
+
+  /// Runs one round: waits at most `max_wait_ms` (-1 = until something happens) for events,
+  /// then handles events, expired timers and posted work. Returns false once stop() was called.
+  bool run_once(int max_wait_ms);
+
+  /// Asks for `flusher.flush()` once at the end of this iteration, after every event, timer and
+  /// posted function ran: what an iteration produced for one socket goes out in one write.
+  void schedule_flush(class Flushable& flusher);
+
+  /// Runs `fn` after this iteration's flushes: where closed connections are destroyed, so no
+  /// event, timer or flush of the same iteration can still see a dangling pointer.
+  void defer(std::function<void()> fn) { deferred_.push_back(std::move(fn)); }
+
+ private:
+  void drain_wakeups() noexcept;
+  void run_posted();
+  void run_timers();
+  void run_flushes();
+  void run_deferred();
+  int compute_timeout(int max_wait_ms) const;
+
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;
+  bool stop_requested_ = false;
+  std::int64_t now_ms_ = 0;
+
+  std::mutex posted_mutex_;
+  std::vector<std::function<void()>> posted_;
+  bool wake_pending_ = false;  // guarded by posted_mutex_: one eventfd write per batch of posts
+  std::vector<std::function<void()>> running_;
+
+  std::multimap<std::int64_t, std::pair<TimerId, std::function<void()>>> timers_;
+  TimerId next_timer_id_ = 1;
+  TimerWheel wheel_;
+
+  std::vector<Flushable*> flushes_;
+  std::vector<std::function<void()>> deferred_;
+};
+
+}  // namespace pulsarcpp::net

@@ -1,0 +1,428 @@
+#include "server/connection.hpp"
+
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+
+#include "app/detached.hpp"
+#include "app/file_response.hpp"
+#include "http/parser.hpp"
+#include "pulsarcpp/http/status.hpp"
+#include "server/response_head.hpp"
+
+namespace pulsarcpp::detail {
+namespace {
+
+constexpr std::size_t kReadChunk = 16 * 1024;
+// A streamed body pauses its generator when this much output is waiting for the client.
+constexpr std::size_t kStreamHighWater = 64 * 1024;
+constexpr std::size_t kSendfileSlice = 1024 * 1024;
+// Output buffers larger than this are given back once drained, so an idle connection that once
+// sent a large body does not keep the memory.
+constexpr std::size_t kKeptOutputCapacity = 64 * 1024;
+
+void append_chunk(std::string& out, std::string_view data) {
+  char size[20];
+  auto end = std::to_chars(size, size + sizeof size, data.size(), 16).ptr;
+  out.append(size, end).append("\r\n").append(data).append("\r\n");
+}
+
+}  // namespace
+
+struct HttpConnection::DrainAwaiter {
+  HttpConnection* connection;
+  bool await_ready() const noexcept { return connection->closed_; }
+  void await_suspend(std::coroutine_handle<> handle) noexcept { connection->drain_waiter_ = handle; }
+  void await_resume() const noexcept {}
+};
+
+HttpConnection::HttpConnection(LoopContext& loop, int fd, std::string remote_address,
+                               std::uint16_t remote_port)
+    : ctx_(loop),
+      fd_(fd),
+      remote_address_(std::move(remote_address)),
+      remote_port_(remote_port),
+      chunked_(loop.limits.max_body_bytes) {}
+
+HttpConnection::~HttpConnection() {
+  if (!closed_) close();
+}
+
+bool HttpConnection::start() {
+  ctx_.connections.insert(this);
+  ctx_.open_connections->fetch_add(1, std::memory_order_relaxed);
+  interest_ = EPOLLIN | EPOLLRDHUP;
+  if (ctx_.loop.add(fd_, interest_, this) != 0) {
+    close();
+    return false;
+  }
+  arm_timer();
+  return true;
+}
+
+void HttpConnection::on_io(std::uint32_t events) {
+  if (closed_) return;
+  if (events & EPOLLERR) {
+    close();
+    return;
+  }
+  if (events & EPOLLOUT) write_blocked_ = false;
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) read_input();
+  flush();
+}
+
+void HttpConnection::read_input() {
+  while (!closed_ && reading_allowed()) {
+    char* space = input_.prepare(kReadChunk);
+    std::size_t room = input_.writable();
+    ssize_t n = ::recv(fd_, space, room, 0);
+    if (n > 0) {
+      input_.commit(static_cast<std::size_t>(n));
+      process_requests();
+      // A full buffer means more may be waiting; otherwise the next recv would only say EAGAIN.
+      if (static_cast<std::size_t>(n) < room) break;
+      continue;
+    }
+    if (n == 0) {
+      // The peer finished sending: answer what it sent, then close.
+      peer_closed_ = true;
+      keep_alive_ = false;
+      if (input_.empty() && idle() && output_sent_ == output_.size() && file_fd_ < 0) close();
+      break;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) close();
+    break;
+  }
+  if (!closed_) update_interest();
+}
+
+bool HttpConnection::reading_allowed() const noexcept {
+  return !handler_running_ && !stream_running_ && file_fd_ < 0 && keep_alive_ && !peer_closed_ &&
+         !write_blocked_;
+}
+
+void HttpConnection::process_requests() {
+  while (!closed_ && !handler_running_ && !stream_running_ && file_fd_ < 0 && keep_alive_) {
+    if (process_one() != Step::next) break;
+  }
+  arm_timer();
+}
+
+HttpConnection::Step HttpConnection::process_one() {
+  if (input_.empty()) return Step::wait;
+  if (request_started_ms_ == 0) request_started_ms_ = ctx_.loop.now_ms();
+  http::ParseResult parsed = http::parse_request_head(input_.view(), ctx_.parser_limits, head_);
+  if (parsed.status == http::ParseStatus::incomplete) return Step::wait;
+  if (parsed.status == http::ParseStatus::error) {
+    queue_protocol_error(parsed.error_status);
+    return Step::stop;
+  }
+  const std::size_t head_bytes = parsed.consumed;
+  const std::size_t available = input_.size() - head_bytes;
+  char* body_start = input_.data() + head_bytes;
+  switch (head_.framing) {
+    case http::BodyFraming::none:
+      dispatch(head_bytes, {});
+      return Step::next;
+    case http::BodyFraming::content_length:
+      if (available < head_.content_length) return wait_for_body();
+      dispatch(head_bytes + head_.content_length,
+               {body_start, static_cast<std::size_t>(head_.content_length)});
+      return Step::next;
+    case http::BodyFraming::chunked: {
+      auto decoded = chunked_.decode(body_start, available);
+      if (decoded.status == http::ChunkedDecoder::Status::incomplete) return wait_for_body();
+      if (decoded.status == http::ChunkedDecoder::Status::error) {
+        queue_protocol_error(decoded.error_status);
+        return Step::stop;
+      }
+      dispatch(head_bytes + decoded.consumed, {body_start, decoded.decoded});
+      return Step::next;
+    }
+  }
+  return Step::stop;
+}
+
+HttpConnection::Step HttpConnection::wait_for_body() {
+  if (head_.expect_continue && !continue_sent_) {
+    output_.append("HTTP/1.1 100 Continue\r\n\r\n");
+    continue_sent_ = true;
+  }
+  return Step::wait;
+}
+
+void HttpConnection::dispatch(std::size_t request_bytes, std::string_view body) {
+  request_bytes_ = request_bytes;
+  keep_alive_ = head_.keep_alive && !ctx_.draining && !peer_closed_;
+  const AppCore& app = *ctx_.app;
+  app.begin(context_, head_, body, remote_address_, remote_port_, ctx_.server);
+  if (app.can_run_sync(context_)) {
+    queue_response(app.run_sync(context_));
+    finish_request();
+    return;
+  }
+  handler_running_ = true;
+  in_dispatch_ = true;
+  run_detached(app.run(context_), [this](Response response) { finish_async(std::move(response)); });
+  in_dispatch_ = false;
+}
+
+void HttpConnection::finish_request() {
+  input_.consume(request_bytes_);
+  request_bytes_ = 0;
+  chunked_.reset();
+  continue_sent_ = false;
+  request_started_ms_ = 0;
+}
+
+void HttpConnection::finish_async(Response response) {
+  handler_running_ = false;
+  if (closed_) {
+    destroy_when_idle();
+    return;
+  }
+  queue_response(std::move(response));
+  finish_request();
+  // Called from within dispatch() when the coroutine never suspended: the caller's loop goes on.
+  if (in_dispatch_) return;
+  process_requests();
+  update_interest();
+  ctx_.loop.schedule_flush(*this);
+}
+
+void HttpConnection::queue_response(Response response) {
+  if (response.file_path) return queue_file(std::move(response));
+  if (response.body_stream) return queue_stream(std::move(response));
+  const bool may_have_body = http::status_allows_body(response.status);
+  HeadFraming framing{may_have_body ? HeadFraming::Kind::length : HeadFraming::Kind::none,
+                      response.body.size()};
+  append_response_head(output_, response.status, response.headers, context_.response_headers(),
+                       framing, ctx_.date.get(), connection_header());
+  if (may_have_body && !AppCore::omits_body(context_)) output_.append(response.body);
+}
+
+void HttpConnection::queue_file(Response response) {
+  OpenedFile opened = open_file_response(std::move(response), head_);
+  if (opened.fd < 0) return queue_response(std::move(opened.response));
+  append_response_head(output_, opened.response.status, opened.response.headers,
+                       context_.response_headers(), {HeadFraming::Kind::length, opened.length},
+                       ctx_.date.get(), connection_header());
+  if (AppCore::omits_body(context_) || opened.length == 0) {
+    ::close(opened.fd);
+    return;
+  }
+  file_fd_ = opened.fd;
+  file_offset_ = static_cast<off_t>(opened.offset);
+  file_remaining_ = opened.length;
+}
+
+void HttpConnection::queue_stream(Response response) {
+  // HTTP/1.0 has no chunked coding: the body ends when the connection does.
+  const bool chunked = head_.version_minor >= 1;
+  if (!chunked) keep_alive_ = false;
+  append_response_head(output_, response.status, response.headers, context_.response_headers(),
+                       {chunked ? HeadFraming::Kind::chunked : HeadFraming::Kind::until_close, 0},
+                       ctx_.date.get(), connection_header());
+  if (AppCore::omits_body(context_)) return;
+  stream_running_ = true;
+  stream_chunked_ = chunked;
+  stream_task_ = pump_stream(std::move(response.body_stream));
+  stream_task_.handle().resume();
+}
+
+Task<void> HttpConnection::pump_stream(std::shared_ptr<AsyncGenerator<std::string>> generator) {
+  bool failed = false;
+  try {
+    while (!closed_) {
+      std::optional<std::string> piece = co_await generator->next();
+      if (!piece || closed_) break;
+      if (piece->empty()) continue;  // an empty chunk would end a chunked body
+      if (stream_chunked_) {
+        append_chunk(output_, *piece);
+      } else {
+        output_.append(*piece);
+      }
+      ctx_.loop.schedule_flush(*this);
+      if (output_.size() - output_sent_ > kStreamHighWater) co_await DrainAwaiter{this};
+    }
+  } catch (const std::exception& e) {
+    failed = true;
+    log(std::string("Error in stream of ") + std::string(context_.path()) + ": " + e.what());
+  }
+  generator.reset();
+  stream_running_ = false;
+  if (closed_) {
+    destroy_when_idle();
+    co_return;
+  }
+  // A failed stream cannot change its status any more; ending without the last chunk tells
+  // the client the body is incomplete.
+  if (failed) {
+    keep_alive_ = false;
+  } else if (stream_chunked_) {
+    output_.append("0\r\n\r\n");
+  }
+  // Further pipelined requests are handled from flush(), once this frame has finished.
+  resume_requests_ = true;
+  ctx_.loop.schedule_flush(*this);
+}
+
+void HttpConnection::queue_protocol_error(int status) {
+  keep_alive_ = false;
+  append_error_response(output_, status, ctx_.date.get());
+}
+
+ConnectionHeader HttpConnection::connection_header() const noexcept {
+  return {keep_alive_, head_.version_minor == 0};
+}
+
+void HttpConnection::flush() {
+  while (!closed_) {
+    if (resume_requests_ && !stream_running_) {
+      resume_requests_ = false;
+      process_requests();
+    }
+    if (!send_output() || write_blocked_) break;
+    if (file_fd_ >= 0) {
+      if (!send_file() || write_blocked_) break;
+      if (file_fd_ < 0 && !input_.empty()) {
+        process_requests();
+        continue;  // send what the pipelined requests produced
+      }
+    }
+    if (drain_waiter_) {
+      std::exchange(drain_waiter_, {}).resume();
+      continue;
+    }
+    break;
+  }
+  if (closed_) return;
+  if (output_sent_ == output_.size() && file_fd_ < 0 && idle() && !resume_requests_) {
+    if (!keep_alive_ || (ctx_.draining && input_.empty())) {
+      close();
+      return;
+    }
+  }
+  update_interest();
+  arm_timer();
+}
+
+bool HttpConnection::send_output() {
+  while (output_sent_ < output_.size()) {
+    ssize_t n = ::send(fd_, output_.data() + output_sent_, output_.size() - output_sent_,
+                       MSG_NOSIGNAL);
+    if (n > 0) {
+      output_sent_ += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      write_blocked_ = true;
+      return true;
+    }
+    close();
+    return false;
+  }
+  output_sent_ = 0;
+  if (output_.capacity() > kKeptOutputCapacity) {
+    std::string().swap(output_);
+  } else {
+    output_.clear();
+  }
+  return true;
+}
+
+bool HttpConnection::send_file() {
+  while (file_remaining_ > 0) {
+    std::size_t slice = file_remaining_ < kSendfileSlice ? file_remaining_ : kSendfileSlice;
+    ssize_t n = ::sendfile(fd_, file_fd_, &file_offset_, slice);
+    if (n > 0) {
+      file_remaining_ -= static_cast<std::uint64_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      write_blocked_ = true;
+      return true;
+    }
+    // n == 0: the file shrank under us; the promised length can no longer be kept.
+    close();
+    return false;
+  }
+  ::close(file_fd_);
+  file_fd_ = -1;
+  return true;
+}
+
+void HttpConnection::update_interest() {
+  if (closed_) return;
+  std::uint32_t wanted = 0;
+  if (reading_allowed()) wanted |= EPOLLIN | EPOLLRDHUP;
+  if (write_blocked_) wanted |= EPOLLOUT;
+  if (wanted == interest_) return;
+  interest_ = wanted;
+  ctx_.loop.modify(fd_, wanted, this);
+}
+
+void HttpConnection::arm_timer() {
+  if (closed_) return;
+  auto& wheel = ctx_.loop.wheel();
+  const std::int64_t now = ctx_.loop.now_ms();
+  if (handler_running_ || stream_running_) {
+    wheel.cancel(*this);
+  } else if (write_blocked_) {
+    // A client that stops reading is given the idle timeout to take its response.
+    wheel.schedule(*this, now + ctx_.limits.idle_timeout.count());
+  } else if (request_started_ms_ != 0) {
+    wheel.schedule(*this, request_started_ms_ + ctx_.limits.request_timeout.count());
+  } else {
+    wheel.schedule(*this, now + ctx_.limits.idle_timeout.count());
+  }
+}
+
+void HttpConnection::on_timer_expired() {
+  if (closed_) return;
+  if (request_started_ms_ != 0 && !write_blocked_ && output_sent_ == output_.size()) {
+    queue_protocol_error(408);
+    request_started_ms_ = 0;
+    flush();
+    return;
+  }
+  close();
+}
+
+void HttpConnection::drain() {
+  if (closed_) return;
+  if (idle() && input_.empty() && output_sent_ == output_.size() && file_fd_ < 0) close();
+}
+
+bool HttpConnection::idle() const noexcept { return !handler_running_ && !stream_running_; }
+
+void HttpConnection::close() {
+  if (closed_) return;
+  closed_ = true;
+  ctx_.loop.wheel().cancel(*this);
+  ctx_.loop.remove(fd_);
+  ::close(fd_);
+  if (file_fd_ >= 0) ::close(file_fd_);
+  file_fd_ = -1;
+  ctx_.connections.erase(this);
+  ctx_.open_connections->fetch_sub(1, std::memory_order_relaxed);
+  if (drain_waiter_) {
+    // Let the stream pump see closed_ and end; it must not be destroyed mid-flight.
+    ctx_.loop.defer([waiter = std::exchange(drain_waiter_, {})] { waiter.resume(); });
+  }
+  destroy_when_idle();
+}
+
+void HttpConnection::destroy_when_idle() {
+  if (!idle() || destroy_scheduled_) return;
+  destroy_scheduled_ = true;
+  ctx_.loop.defer([this] { delete this; });
+}
+
+}  // namespace pulsarcpp::detail

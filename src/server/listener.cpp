@@ -1,0 +1,129 @@
+#include "server/listener.hpp"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "pulsarcpp/server.hpp"
+#include "server/connection.hpp"
+
+namespace pulsarcpp::detail {
+namespace {
+
+void set_option(int fd, int level, int name) {
+  int on = 1;
+  ::setsockopt(fd, level, name, &on, sizeof on);
+}
+
+std::string describe(const std::string& hostname, std::uint16_t port) {
+  return hostname + ":" + std::to_string(port);
+}
+
+std::pair<std::string, std::uint16_t> peer_of(const sockaddr_storage& address) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (address.ss_family == AF_INET) {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
+    ::inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text);
+    return {text, ntohs(v4.sin_port)};
+  }
+  const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
+  ::inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
+  std::string_view shown = text;
+  // An IPv4 client of a dual-stack socket is shown as IPv4, as users expect.
+  if (shown.starts_with("::ffff:") && shown.find('.') != std::string_view::npos) {
+    shown.remove_prefix(7);
+  }
+  return {std::string(shown), ntohs(v6.sin6_port)};
+}
+
+}  // namespace
+
+int open_listen_socket(const std::string& hostname, std::uint16_t port) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  std::string service = std::to_string(port);
+  int rc = ::getaddrinfo(hostname.empty() ? nullptr : hostname.c_str(), service.c_str(), &hints,
+                         &found);
+  if (rc != 0) {
+    throw StartError("cannot listen on " + describe(hostname, port) + ": " + gai_strerror(rc));
+  }
+  int error = 0;
+  for (addrinfo* ai = found; ai; ai = ai->ai_next) {
+    int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      error = errno;
+      continue;
+    }
+    set_option(fd, SOL_SOCKET, SO_REUSEADDR);
+    set_option(fd, SOL_SOCKET, SO_REUSEPORT);
+    if (ai->ai_family == AF_INET6) {
+      int off = 0;  // "::" serves IPv4 too, as Bun does
+      ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+    }
+    if (::bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && ::listen(fd, SOMAXCONN) == 0) {
+      ::freeaddrinfo(found);
+      return fd;
+    }
+    error = errno;
+    ::close(fd);
+  }
+  ::freeaddrinfo(found);
+  std::string reason = error == EADDRINUSE ? "the port is already in use" : std::strerror(error);
+  throw StartError("cannot listen on " + describe(hostname, port) + ": " + reason);
+}
+
+std::uint16_t bound_port(int fd) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  if (address.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in&>(address).sin_port);
+  return ntohs(reinterpret_cast<sockaddr_in6&>(address).sin6_port);
+}
+
+Listener::~Listener() { close(); }
+
+void Listener::start() { ctx_.loop.add(fd_, EPOLLIN, this); }
+
+void Listener::close() {
+  if (fd_ < 0) return;
+  ctx_.loop.remove(fd_);
+  ::close(fd_);
+  fd_ = -1;
+}
+
+void Listener::on_io(std::uint32_t) {
+  // Bounded, so a connection flood cannot starve the connections already open on this loop.
+  for (int i = 0; i < 64 && fd_ >= 0; ++i) {
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    int client = ::accept4(fd_, reinterpret_cast<sockaddr*>(&address), &length,
+                           SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (client < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      return;  // EAGAIN, or EMFILE/ENFILE: try again on the next event
+    }
+    accept_one(client, address);
+  }
+}
+
+void Listener::accept_one(int client_fd, const sockaddr_storage& address) {
+  if (ctx_.open_connections->load(std::memory_order_relaxed) >= ctx_.limits.max_connections) {
+    ::close(client_fd);
+    return;
+  }
+  set_option(client_fd, IPPROTO_TCP, TCP_NODELAY);
+  auto [host, port] = peer_of(address);
+  auto* connection = new HttpConnection(ctx_, client_fd, std::move(host), port);
+  connection->start();  // on failure it closes and schedules its own deletion
+}
+
+}  // namespace pulsarcpp::detail

@@ -1,0 +1,237 @@
+#include "pulsarcpp/server.hpp"
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "app/app_core.hpp"
+#include "net/worker_pool.hpp"
+#include "server/connection.hpp"
+#include "server/listener.hpp"
+#include "server/loop_context.hpp"
+#include "server/runtime.hpp"
+
+namespace pulsarcpp {
+namespace {
+
+std::optional<unsigned> env_unsigned(const char* name) {
+  const char* text = std::getenv(name);
+  if (!text || !*text) return std::nullopt;
+  char* end = nullptr;
+  unsigned long value = std::strtoul(text, &end, 10);
+  if (*end != '\0' || value > 65535) return std::nullopt;
+  return static_cast<unsigned>(value);
+}
+
+// How often a draining loop checks whether its last connection is gone.
+constexpr std::chrono::milliseconds kDrainPoll{10};
+
+}  // namespace
+
+std::uint16_t default_port() {
+  return static_cast<std::uint16_t>(env_unsigned("PORT").value_or(3000));
+}
+
+unsigned available_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    int count = CPU_COUNT(&set);
+    if (count > 0) return static_cast<unsigned>(count);
+  }
+  unsigned hardware = std::thread::hardware_concurrency();
+  return hardware ? hardware : 1;
+}
+
+struct Server::Impl {
+  struct Loop {
+    detail::LoopContext context;
+    std::unique_ptr<detail::Listener> listener;
+    std::thread thread;
+    std::int64_t drain_deadline_ms = 0;
+  };
+
+  Options options;
+  detail::AppCore app;
+  std::atomic<std::size_t> open_connections{0};
+  std::vector<std::unique_ptr<Loop>> loops;
+  std::unique_ptr<net::WorkerPool> pool;
+  std::uint16_t port = 0;
+  unsigned thread_count = 1;
+
+  std::mutex mutex;
+  std::condition_variable all_stopped;
+  unsigned running_loops = 0;
+  bool listening = false;
+  bool stop_requested = false;
+  bool joined = false;
+
+  explicit Impl(Options&& opts) : options(std::move(opts)), app(options) {
+    unsigned threads = options.threads;
+    if (threads == 0) threads = env_unsigned("THREADS").value_or(0);
+    thread_count = threads ? threads : available_cpus();
+  }
+
+  void listen(Server* self);
+  void run_loop(Loop& loop);
+  void begin_drain(Loop& loop);
+  void check_drained(Loop& loop);
+  void request_stop();
+  void join();
+  bool on_loop_thread() const;
+};
+
+void Server::Impl::listen(Server* self) {
+  std::uint16_t wanted = options.port ? *options.port : default_port();
+  unsigned workers = options.worker_threads ? options.worker_threads : std::max(2u, thread_count);
+  pool = std::make_unique<net::WorkerPool>(workers);
+  // Loop 0 binds first so that port 0 resolves to one ephemeral port all loops then share.
+  for (unsigned i = 0; i < thread_count; ++i) {
+    auto loop = std::make_unique<Loop>();
+    auto& context = loop->context;
+    context.app = &app;
+    context.server = self;
+    context.limits = options.limits;
+    context.parser_limits = {options.limits.max_head_bytes, options.limits.max_header_count,
+                             options.limits.max_body_bytes};
+    context.open_connections = &open_connections;
+    int fd = detail::open_listen_socket(options.hostname, i == 0 ? wanted : port);
+    if (i == 0) port = detail::bound_port(fd);
+    loop->listener = std::make_unique<detail::Listener>(context, fd);
+    loops.push_back(std::move(loop));
+  }
+  // SIGPIPE would kill the process when a client vanishes during sendfile.
+  ::signal(SIGPIPE, SIG_IGN);
+  std::lock_guard lock(mutex);
+  listening = true;
+  for (auto& loop : loops) {
+    loop->listener->start();
+    ++running_loops;
+    loop->thread = std::thread([this, raw = loop.get()] { run_loop(*raw); });
+  }
+}
+
+void Server::Impl::run_loop(Loop& loop) {
+  detail::set_thread_worker_pool(pool.get());
+  loop.context.loop.run();
+  // Connections still open here were forced closed at the deadline; their loop is ending.
+  detail::set_thread_worker_pool(nullptr);
+  std::lock_guard lock(mutex);
+  if (--running_loops == 0) all_stopped.notify_all();
+}
+
+void Server::Impl::begin_drain(Loop& loop) {
+  auto& context = loop.context;
+  context.draining = true;
+  loop.listener->close();
+  loop.drain_deadline_ms = net::EventLoop::clock_ms() + options.shutdown_timeout.count();
+  std::vector<detail::HttpConnection*> open(context.connections.begin(), context.connections.end());
+  for (auto* connection : open) connection->drain();
+  check_drained(loop);
+}
+
+void Server::Impl::check_drained(Loop& loop) {
+  auto& context = loop.context;
+  if (!context.connections.empty() && net::EventLoop::clock_ms() < loop.drain_deadline_ms) {
+    context.loop.add_timer(kDrainPoll, [this, &loop] { check_drained(loop); });
+    return;
+  }
+  std::vector<detail::HttpConnection*> open(context.connections.begin(), context.connections.end());
+  for (auto* connection : open) connection->abort();
+  context.loop.stop();
+}
+
+void Server::Impl::request_stop() {
+  std::lock_guard lock(mutex);
+  if (stop_requested || !listening) {
+    stop_requested = true;
+    return;
+  }
+  stop_requested = true;
+  for (auto& loop : loops) {
+    loop->context.loop.post([this, raw = loop.get()] { begin_drain(*raw); });
+  }
+}
+
+bool Server::Impl::on_loop_thread() const {
+  for (const auto& loop : loops) {
+    if (loop->thread.get_id() == std::this_thread::get_id()) return true;
+  }
+  return false;
+}
+
+void Server::Impl::join() {
+  {
+    std::unique_lock lock(mutex);
+    if (!listening || joined) return;
+    all_stopped.wait(lock, [this] { return running_loops == 0; });
+    joined = true;
+  }
+  for (auto& loop : loops) {
+    if (loop->thread.joinable()) loop->thread.join();
+  }
+  pool.reset();  // runs what is queued; resumptions posted to the loops are dropped with them
+}
+
+Server::Server(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Server::~Server() {
+  if (!impl_) return;
+  impl_->request_stop();
+  if (!impl_->on_loop_thread()) impl_->join();
+}
+
+void Server::listen() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->listening) throw StartError("the server is already listening");
+  }
+  impl_->listen(this);
+}
+
+std::uint16_t Server::port() const noexcept { return impl_->port; }
+unsigned Server::threads() const noexcept { return impl_->thread_count; }
+
+void Server::stop() {
+  impl_->request_stop();
+  // From a handler the loop cannot wait for itself; the drain goes on without us.
+  if (!impl_->on_loop_thread()) impl_->join();
+}
+
+void Server::wait() { impl_->join(); }
+
+int start(Options options) {
+  // Handle SIGINT/SIGTERM here, not in the loop threads: they inherit this mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigset_t previous;
+  pthread_sigmask(SIG_BLOCK, &signals, &previous);
+  try {
+    Server server(std::move(options));
+    server.listen();
+    log("Server started on http://localhost:" + std::to_string(server.port()));
+    int received = 0;
+    sigwait(&signals, &received);
+    log(std::string("Received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") +
+        ", stopping");
+    server.stop();
+  } catch (const StartError& e) {
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    std::fprintf(stderr, "pulsarcpp: %s\n", e.what());
+    return 1;
+  }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  return 0;
+}
+
+}  // namespace pulsarcpp
