@@ -1,6 +1,9 @@
 #pragma once
 // AsyncGenerator<T>: a coroutine that may both co_await and co_yield, consumed with
-// `while (auto item = co_await gen.next())`. The server drives one per streamed response and
+// `std::optional<T> item = co_await gen.next();` until it is empty (write it as a statement:
+// GCC 12 mishandles co_await in a while condition). Also with GCC 12, co_yield a named
+// variable rather than an aggregate built in place from temporaries
+// (`co_yield Event{.data = "a" + s}` is destroyed twice: a compiler bug). The server drives one per streamed response and
 // asks for the next item only when the client has taken the previous ones, so a slow client
 // pauses the generator instead of growing a buffer.
 
@@ -24,8 +27,12 @@ class [[nodiscard]] AsyncGenerator {
     }
     std::suspend_always initial_suspend() const noexcept { return {}; }
     auto final_suspend() noexcept { return HandBack{}; }
-    auto yield_value(T value) {
+    auto yield_value(T&& value) {
       current.emplace(std::move(value));
+      return HandBack{};
+    }
+    auto yield_value(const T& value) {
+      current.emplace(value);
       return HandBack{};
     }
     void return_void() noexcept {}

@@ -26,10 +26,10 @@ struct ResponseOptions {
 
 /// One Server-Sent Event. Empty fields are left out of the wire format.
 struct SseEvent {
-  std::string data;   // split on newlines into several "data:" lines
-  std::string event;  // "event:" type; empty = the default "message"
-  std::string id;     // "id:" (must not contain newlines)
-  std::optional<int> retry_ms;  // "retry:" reconnection delay
+  std::string data = {};   // split on newlines into several "data:" lines
+  std::string event = {};  // "event:" type; empty = the default "message"
+  std::string id = {};     // "id:" (must not contain newlines)
+  std::optional<int> retry_ms = std::nullopt;  // "retry:" reconnection delay
 };
 
 class Response {

@@ -14,9 +14,9 @@ namespace pulsarcpp {
 
 struct Route {
   /// "GET", "POST", ..., or "ALL" for every method. Empty for a group.
-  std::string method;
+  std::string method = {};
   /// The pattern, or a group's prefix.
-  std::string path;
+  std::string path = {};
   Handler handler = {};
   /// A group's routes (nested to any depth); their paths are appended to `path`.
   std::vector<Route> routes = {};

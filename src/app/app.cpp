@@ -43,7 +43,11 @@ struct App::Impl {
   Task<std::string> collect(std::shared_ptr<AsyncGenerator<std::string>> stream) {
     std::string body;
     try {
-      while (auto piece = co_await stream->next()) body += *piece;
+      for (;;) {
+        std::optional<std::string> piece = co_await stream->next();
+        if (!piece) break;
+        body += *piece;
+      }
     } catch (const std::exception& e) {
       log(std::string("Error in stream: ") + e.what());
     }

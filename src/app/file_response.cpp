@@ -59,7 +59,9 @@ OpenedFile open_file_response(Response response, const http::RequestHead& reques
   head.set_header("Last-Modified", http_date(info.st_mtim.tv_sec));
   head.set_header("Accept-Ranges", "bytes");
 
-  if (head.status == 200 && not_modified(request, etag, info.st_mtim.tv_sec)) {
+  const bool safe_method =
+      request.method == http::Method::get || request.method == http::Method::head;
+  if (head.status == 200 && safe_method && not_modified(request, etag, info.st_mtim.tv_sec)) {
     ::close(fd);
     head.status = 304;
     head.remove_header("Content-Type");
@@ -70,8 +72,7 @@ OpenedFile open_file_response(Response response, const http::RequestHead& reques
   std::uint64_t first = 0;
   std::uint64_t length = size;
   std::string_view range = request.header("range");
-  bool range_applies = head.status == 200 && !range.empty() &&
-                       (request.method == http::Method::get || request.method == http::Method::head);
+  bool range_applies = head.status == 200 && safe_method && !range.empty();
   if (range_applies && request.has_header("if-range") &&
       !http::if_range_matches(request.header("if-range"), etag, info.st_mtim.tv_sec)) {
     range_applies = false;  // the representation changed: send it whole (RFC 9110 §13.1.5)

@@ -89,7 +89,12 @@ Response stream(AsyncGenerator<std::string> generator, ResponseOptions options) 
 
 namespace {
 AsyncGenerator<std::string> format_events(AsyncGenerator<SseEvent> events) {
-  while (auto event = co_await events.next()) co_yield format_sse_event(*event);
+  // Not `while (auto e = co_await ...)`: GCC 12 destroys such a condition variable twice.
+  for (;;) {
+    std::optional<SseEvent> event = co_await events.next();
+    if (!event) break;
+    co_yield format_sse_event(*event);
+  }
 }
 }  // namespace
 

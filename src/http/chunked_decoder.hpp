@@ -26,15 +26,24 @@ class ChunkedDecoder {
   void reset() noexcept;
 
  private:
-  enum class State : std::uint8_t;
+  enum class State : std::uint8_t;  // defined in chunked_decoder.cpp; value 0 is the start
+  enum class Step : std::uint8_t;
+
+  Step on_size_line(const char* data, std::size_t size) noexcept;
+  Step on_data(char* data, std::size_t size) noexcept;
+  Step on_data_end(const char* data, std::size_t size) noexcept;
+  Step on_trailer_line(const char* data, std::size_t size) noexcept;
+  Step fail(int status) noexcept;
+
   std::size_t max_body_;
   // Offsets relative to `data`, so the buffer may be reallocated between calls.
   std::size_t read_ = 0;
   std::size_t written_ = 0;
   std::uint64_t chunk_remaining_ = 0;
-  std::uint8_t state_ = 0;
-  std::size_t line_bytes_ = 0;  // bytes of the current size/trailer line, bounded
-  bool seen_digit_ = false;
+  State state_{};
+  int error_status_ = 0;
+  std::size_t line_bytes_ = 0;     // bytes of the current size/trailer line already searched
+  std::size_t trailer_bytes_ = 0;  // bytes of the trailer section so far, bounded
 };
 
 }  // namespace pulsarcpp::http

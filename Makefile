@@ -1,0 +1,24 @@
+# The two commands of the README: `make run` and `make test`. Each sets up what is missing.
+.PHONY: setup build run test bench clean
+
+EXAMPLE ?= hello_world
+
+setup:
+	scripts/setup
+
+build: setup
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $$(nproc)
+
+run: build
+	build/release/$(EXAMPLE)
+
+test: setup
+	scripts/test
+
+bench: setup
+	scripts/setup --bench
+	bench/run
+
+clean:
+	rm -rf build

@@ -1,0 +1,534 @@
+#include "http/parser.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+namespace pulsarcpp::http {
+
+namespace {
+
+// A step either succeeds, needs more bytes, or fails with the HTTP status to answer.
+constexpr int kOk = 0;
+constexpr int kMore = 1;
+constexpr int kBadRequest = 400;
+constexpr int kPayloadTooLarge = 413;
+constexpr int kUriTooLong = 414;
+constexpr int kExpectationFailed = 417;
+constexpr int kHeadersTooLarge = 431;
+constexpr int kNotImplemented = 501;
+constexpr int kVersionNotSupported = 505;
+
+// RFC 9112 §2.2 asks servers to ignore "at least one" empty line before the request line; a few
+// cover clients that send a stray CRLF after a body without letting a peer stream them forever.
+constexpr int kMaxLeadingEmptyLines = 4;
+
+// Asterisk-form and authority-form targets have no path; the router sees the root.
+constexpr std::string_view kRootPath = "/";
+
+enum CharClass : std::uint8_t {
+  kTchar = 1 << 0,       // token (RFC 9110 §5.6.2)
+  kTargetChar = 1 << 1,  // bytes a request-target may hold
+  kValueChar = 1 << 2,   // field-value bytes: HTAB, SP, VCHAR, obs-text (RFC 9110 §5.5)
+  kRegName = 1 << 3,     // unreserved / sub-delims (RFC 3986 reg-name, '%' handled apart)
+  kHex = 1 << 4,
+  kDigit = 1 << 5,
+};
+
+constexpr std::array<std::uint8_t, 256> make_char_classes() {
+  std::array<std::uint8_t, 256> table{};
+  auto add = [&table](std::string_view chars, int cls) {
+    for (char c : chars) table[static_cast<unsigned char>(c)] |= static_cast<std::uint8_t>(cls);
+  };
+  constexpr int kAlnum = kTchar | kTargetChar | kRegName;
+  for (int c = '0'; c <= '9'; ++c) table[c] |= kAlnum | kHex | kDigit;
+  for (int c = 'a'; c <= 'z'; ++c) table[c] |= kAlnum;
+  for (int c = 'A'; c <= 'Z'; ++c) table[c] |= kAlnum;
+  add("abcdefABCDEF", kHex);
+  add("!#$%&'*+-.^_`|~", kTchar);
+  add("-._~!$&'()*+,;=:@/?%[]", kTargetChar);
+  // Not RFC 3986, but WHATWG URL serializers (every browser, fetch) leave these unencoded in
+  // paths and queries; rejecting them would refuse ordinary browser traffic.
+  add("{}|^`", kTargetChar);
+  add("-._~!$&'()*+,;=", kRegName);
+  for (int c = 0x21; c <= 0xFF; ++c) {
+    if (c != 0x7F) table[c] |= kValueChar;
+  }
+  add(" \t", kValueChar);
+  return table;
+}
+
+constexpr std::array<std::uint8_t, 256> kCharClasses = make_char_classes();
+
+constexpr bool has_class(char c, std::uint8_t cls) noexcept {
+  return (kCharClasses[static_cast<unsigned char>(c)] & cls) != 0;
+}
+
+constexpr bool is_ows(char c) noexcept {
+  return c == ' ' || c == '\t';
+}
+
+std::string_view trim_ows(std::string_view s) noexcept {
+  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool all_of_class(std::string_view s, std::uint8_t cls) noexcept {
+  return std::all_of(s.begin(), s.end(), [cls](char c) { return has_class(c, cls); });
+}
+
+bool is_token(std::string_view s) noexcept {
+  return !s.empty() && all_of_class(s, kTchar);
+}
+
+// Splits a comma-separated list and calls `fn` on each OWS-trimmed element; stops at the first
+// non-kOk result, which it returns.
+template <typename Fn>
+int for_each_element(std::string_view list, Fn&& fn) {
+  for (;;) {
+    const std::size_t comma = list.find(',');
+    if (const int r = fn(trim_ows(list.substr(0, comma))); r != kOk) return r;
+    if (comma == std::string_view::npos) return kOk;
+    list.remove_prefix(comma + 1);
+  }
+}
+
+// ---- Host and authority (RFC 3986 §3.2.2-3.2.3) ----
+
+bool valid_ip_literal(std::string_view s) noexcept {
+  if (s.empty()) return false;
+  if (s[0] == 'v' ||
+      s[0] == 'V') {  // IPvFuture: "v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )
+    const std::size_t dot = s.find('.');
+    if (dot == std::string_view::npos || dot < 2 || dot + 1 == s.size()) return false;
+    if (!all_of_class(s.substr(1, dot - 1), kHex)) return false;
+    const std::string_view rest = s.substr(dot + 1);
+    return std::all_of(rest.begin(), rest.end(),
+                       [](char c) { return c == ':' || has_class(c, kRegName); });
+  }
+  // IPv6 (possibly with an embedded IPv4 tail): hex groups, ':' and '.'; a colon is mandatory.
+  bool colon = false;
+  for (char c : s) {
+    if (c == ':') {
+      colon = true;
+    } else if (c != '.' && !has_class(c, kHex)) {
+      return false;
+    }
+  }
+  return colon;
+}
+
+// Length of the reg-name at the front of `s` (up to ':' or the end), or npos when invalid.
+std::size_t reg_name_length(std::string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size() && s[i] != ':') {
+    if (s[i] == '%') {
+      if (i + 2 >= s.size() || !has_class(s[i + 1], kHex) || !has_class(s[i + 2], kHex)) {
+        return std::string_view::npos;
+      }
+      i += 3;
+    } else if (has_class(s[i], kRegName)) {
+      ++i;
+    } else {
+      return std::string_view::npos;
+    }
+  }
+  return i;
+}
+
+// uri-host [ ":" port ]. An empty reg-name is valid in a Host header (RFC 9110 §7.2) but not in
+// an http(s) URI or a CONNECT target, hence `require_host`.
+bool valid_host_port(std::string_view s, bool require_host, bool require_port) noexcept {
+  std::size_t i = 0;
+  if (!s.empty() && s[0] == '[') {
+    const std::size_t close = s.find(']');
+    if (close == std::string_view::npos || !valid_ip_literal(s.substr(1, close - 1))) return false;
+    i = close + 1;
+  } else {
+    i = reg_name_length(s);
+    if (i == std::string_view::npos || (require_host && i == 0)) return false;
+  }
+  if (i == s.size()) return !require_port;
+  if (s[i] != ':') return false;
+  const std::string_view port = s.substr(i + 1);
+  return (!require_port || !port.empty()) && all_of_class(port, kDigit);
+}
+
+// ---- Request line ----
+
+struct Cursor {
+  const char* p;
+  const char* end;
+
+  bool at_end() const noexcept { return p == end; }
+  std::size_t left() const noexcept { return static_cast<std::size_t>(end - p); }
+};
+
+const char* scan(const char* p, const char* end, std::uint8_t cls) noexcept {
+  while (p != end && has_class(*p, cls)) ++p;
+  return p;
+}
+
+// True when some byte of `word` is a control character (< 0x20, which includes HTAB) or DEL.
+// Bytes >= 0x80 (obs-text) pass, as in kValueChar. Bit tricks from "Bit Twiddling Hacks".
+constexpr bool has_control_byte(std::uint64_t word) noexcept {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  const std::uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
+  const std::uint64_t del = word ^ (kOnes * 0x7F);
+  return (below_space | ((del - kOnes) & ~del & kHighs)) != 0;
+}
+
+// Field values are most of a head's bytes (cookies, user agents), so they are skipped eight at a
+// time; a word holding a control byte (HTAB included) is finished byte by byte.
+const char* scan_field_value(const char* p, const char* end) noexcept {
+  for (;;) {
+    std::uint64_t word = 0;
+    while (end - p >= 8) {
+      std::memcpy(&word, p, sizeof word);
+      if (has_control_byte(word)) break;
+      p += 8;
+    }
+    const char* stop = end - p >= 8 ? p + 8 : end;
+    p = scan(p, stop, kValueChar);
+    if (p != stop || p == end) return p;
+  }
+}
+
+int expect_crlf(Cursor& c) noexcept {
+  if (c.at_end()) return kMore;
+  if (*c.p != '\r') return kBadRequest;
+  if (c.left() < 2) return kMore;
+  if (c.p[1] != '\n') return kBadRequest;
+  c.p += 2;
+  return kOk;
+}
+
+int skip_leading_empty_lines(Cursor& c) noexcept {
+  for (int lines = 0;; ++lines) {
+    if (c.at_end()) return kMore;
+    if (*c.p != '\r') return kOk;
+    if (lines == kMaxLeadingEmptyLines) return kBadRequest;
+    if (const int r = expect_crlf(c); r != kOk) return r;
+  }
+}
+
+// Reads bytes of class `cls` up to a single SP and stores them in `field`.
+int lex_word(Cursor& c, std::uint8_t cls, std::string_view& field) noexcept {
+  const char* start = c.p;
+  c.p = scan(c.p, c.end, cls);
+  if (c.at_end()) return kMore;
+  if (*c.p != ' ' || c.p == start) return kBadRequest;
+  field = std::string_view(start, static_cast<std::size_t>(c.p - start));
+  ++c.p;
+  return kOk;
+}
+
+// "HTTP/" DIGIT "." DIGIT CRLF; stores the two digits.
+int lex_version(Cursor& c, char& major, char& minor) noexcept {
+  static constexpr std::string_view kPattern = "HTTP/0.0";
+  char digits[2] = {};
+  int digit_index = 0;
+  for (char expected : kPattern) {
+    if (c.at_end()) return kMore;
+    if (expected == '0') {
+      if (!has_class(*c.p, kDigit)) return kBadRequest;
+      digits[digit_index++] = *c.p;
+    } else if (*c.p != expected) {
+      return kBadRequest;
+    }
+    ++c.p;
+  }
+  major = digits[0];
+  minor = digits[1];
+  return expect_crlf(c);
+}
+
+void split_path_query(std::string_view target, RequestHead& out) noexcept {
+  const std::size_t q = target.find('?');
+  out.path = target.substr(0, q);
+  out.query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+}
+
+// absolute-form: http(s)://authority[/path][?query] (RFC 9112 §3.2.2).
+int parse_absolute_form(RequestHead& out) noexcept {
+  std::string_view rest = out.target;
+  const auto starts_with_ci = [&rest](std::string_view prefix) {
+    return rest.size() >= prefix.size() && iequals(rest.substr(0, prefix.size()), prefix);
+  };
+  if (starts_with_ci("http://")) {
+    rest.remove_prefix(7);
+  } else if (starts_with_ci("https://")) {
+    rest.remove_prefix(8);
+  } else {
+    return kBadRequest;
+  }
+  // userinfo ('@') is forbidden in http(s) URIs (RFC 9110 §4.2.4) and fails this check.
+  const std::string_view authority = rest.substr(0, rest.find_first_of("/?"));
+  if (!valid_host_port(authority, true, false)) return kBadRequest;
+  out.host = authority;
+  rest.remove_prefix(authority.size());
+  if (rest.empty() || rest[0] == '?') {
+    out.path = kRootPath;
+    out.query = rest.empty() ? std::string_view() : rest.substr(1);
+  } else {
+    split_path_query(rest, out);
+  }
+  return kOk;
+}
+
+// Checks that the target's form fits the method and fills path, query and (from the target) host.
+int classify_target(RequestHead& out, bool& host_from_target) noexcept {
+  const std::string_view target = out.target;
+  if (out.method == Method::connect) {  // authority-form, and only it (RFC 9112 §3.2.3)
+    if (!valid_host_port(target, true, true)) return kBadRequest;
+    out.host = target;
+    out.path = kRootPath;
+    host_from_target = true;
+    return kOk;
+  }
+  if (target[0] == '/') {
+    split_path_query(target, out);
+    return kOk;
+  }
+  if (target == "*") {
+    out.path = kRootPath;
+    return out.method == Method::options ? kOk : kBadRequest;
+  }
+  host_from_target = true;
+  return parse_absolute_form(out);
+}
+
+// ---- Header section ----
+
+// Reads one "name: value" line; `c` is at a byte that is not CR.
+int lex_field_line(Cursor& c, Header& field) noexcept {
+  const char* name = c.p;
+  c.p = scan(c.p, c.end, kTchar);
+  if (c.at_end()) return kMore;
+  // Also rejects obs-fold and whitespace before the colon (RFC 9112 §5.1-5.2).
+  if (*c.p != ':' || c.p == name) return kBadRequest;
+  field.name = std::string_view(name, static_cast<std::size_t>(c.p - name));
+  ++c.p;
+  const char* value = c.p;
+  c.p = scan_field_value(c.p, c.end);
+  if (c.at_end()) return kMore;
+  field.value = trim_ows(std::string_view(value, static_cast<std::size_t>(c.p - value)));
+  return expect_crlf(c);
+}
+
+int lex_header_section(Cursor& c, const ParserLimits& limits, RequestHead& out) {
+  for (;;) {
+    if (c.at_end()) return kMore;
+    if (*c.p == '\r') return expect_crlf(c);
+    Header field;
+    if (const int r = lex_field_line(c, field); r != kOk) return r;
+    if (out.headers.size() >= limits.max_header_count) return kHeadersTooLarge;
+    out.headers.push_back(field);
+  }
+}
+
+// ---- Header semantics ----
+
+// What the framing and connection headers say, gathered over all lines before deciding.
+struct HeaderFacts {
+  int host_count = 0;
+  std::string_view host;
+  bool has_content_length = false;
+  std::uint64_t content_length = 0;
+  bool has_transfer_encoding = false;
+  bool chunked_seen = false;
+  bool chunked_last = false;
+  bool unsupported_coding = false;
+  bool close = false;
+  bool keep_alive = false;
+  bool connection_upgrade = false;
+  bool has_upgrade = false;
+  bool expect_continue = false;
+  bool expect_unknown = false;
+};
+
+int parse_decimal(std::string_view s, std::uint64_t& value) noexcept {
+  if (s.empty()) return kBadRequest;
+  std::uint64_t v = 0;
+  for (char c : s) {
+    if (!has_class(c, kDigit)) return kBadRequest;
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (v > (UINT64_MAX - digit) / 10) return kBadRequest;
+    v = v * 10 + digit;
+  }
+  value = v;
+  return kOk;
+}
+
+// Identical repeats ("5, 5" or two lines of 5) are allowed (RFC 9110 §8.6); anything else is
+// ambiguous framing.
+int note_content_length(std::string_view value, HeaderFacts& f) {
+  return for_each_element(value, [&f](std::string_view element) {
+    std::uint64_t length = 0;
+    if (parse_decimal(element, length) != kOk) return kBadRequest;
+    if (f.has_content_length && length != f.content_length) return kBadRequest;
+    f.has_content_length = true;
+    f.content_length = length;
+    return kOk;
+  });
+}
+
+// transfer-coding = token *( OWS ";" OWS transfer-parameter ) (RFC 9112 §7).
+int note_transfer_coding(std::string_view element, HeaderFacts& f) noexcept {
+  const std::size_t semicolon = element.find(';');
+  const std::string_view name = trim_ows(element.substr(0, semicolon));
+  if (!is_token(name)) return kBadRequest;
+  const bool chunked = iequals(name, "chunked");
+  // chunked takes no parameters and may be applied only once (RFC 9112 §6.1, §7.1).
+  if (chunked && (f.chunked_seen || semicolon != std::string_view::npos)) return kBadRequest;
+  f.chunked_seen = f.chunked_seen || chunked;
+  f.chunked_last = chunked;
+  f.unsupported_coding = f.unsupported_coding || !chunked;
+  return kOk;
+}
+
+int note_transfer_encoding(std::string_view value, HeaderFacts& f) {
+  f.has_transfer_encoding = true;
+  return for_each_element(
+      value, [&f](std::string_view element) { return note_transfer_coding(element, f); });
+}
+
+int note_connection(std::string_view value, HeaderFacts& f) {
+  return for_each_element(value, [&f](std::string_view option) {
+    f.close = f.close || iequals(option, "close");
+    f.keep_alive = f.keep_alive || iequals(option, "keep-alive");
+    f.connection_upgrade = f.connection_upgrade || iequals(option, "upgrade");
+    return kOk;
+  });
+}
+
+int note_host(std::string_view value, HeaderFacts& f) noexcept {
+  // RFC 9112 §3.2: more than one Host line, or an invalid value, is a 400.
+  if (++f.host_count > 1 || !valid_host_port(value, false, false)) return kBadRequest;
+  f.host = value;
+  return kOk;
+}
+
+// Dispatches on the name's length first so most headers cost one integer compare.
+int note_header(const Header& h, HeaderFacts& f) {
+  switch (h.name.size()) {
+    case 4:
+      if (iequals(h.name, "host")) return note_host(h.value, f);
+      break;
+    case 6:
+      if (iequals(h.name, "expect")) {
+        const bool known = iequals(h.value, "100-continue");
+        f.expect_continue = f.expect_continue || known;
+        f.expect_unknown = f.expect_unknown || !known;
+      }
+      break;
+    case 7:
+      f.has_upgrade = f.has_upgrade || iequals(h.name, "upgrade");
+      break;
+    case 10:
+      if (iequals(h.name, "connection")) return note_connection(h.value, f);
+      break;
+    case 14:
+      if (iequals(h.name, "content-length")) return note_content_length(h.value, f);
+      break;
+    case 17:
+      if (iequals(h.name, "transfer-encoding")) return note_transfer_encoding(h.value, f);
+      break;
+    default:
+      break;
+  }
+  return kOk;
+}
+
+// Body framing (RFC 9112 §6.1-6.3): ambiguity is a 400, never a guess.
+int decide_framing(const HeaderFacts& f, const ParserLimits& limits, RequestHead& out) noexcept {
+  if (f.has_transfer_encoding) {
+    if (f.has_content_length || out.version_minor == 0) return kBadRequest;
+    if (f.chunked_seen && !f.chunked_last) return kBadRequest;
+    if (f.unsupported_coding) return kNotImplemented;
+    out.framing = BodyFraming::chunked;
+  } else if (f.has_content_length) {
+    if (f.content_length > limits.max_body_bytes) return kPayloadTooLarge;
+    out.framing = BodyFraming::content_length;
+    out.content_length = f.content_length;
+  }
+  return kOk;
+}
+
+int apply_header_semantics(const ParserLimits& limits, bool host_from_target, RequestHead& out) {
+  HeaderFacts f;
+  for (const Header& h : out.headers) {
+    if (const int r = note_header(h, f); r != kOk) return r;
+  }
+  if (f.host_count == 0 && out.version_minor == 1) return kBadRequest;
+  if (!host_from_target) out.host = f.host;
+  if (const int r = decide_framing(f, limits, out); r != kOk) return r;
+  if (f.expect_unknown) return kExpectationFailed;
+  // An HTTP/1.0 client cannot understand 100 Continue, so its expectation is ignored (§10.1.1).
+  out.expect_continue = f.expect_continue && out.version_minor == 1;
+  out.keep_alive = out.version_minor == 1 ? !f.close : (f.keep_alive && !f.close);
+  out.upgrade = f.connection_upgrade && f.has_upgrade;
+  return kOk;
+}
+
+// ---- Driver ----
+
+int parse_request_line(Cursor& c, RequestHead& out, bool& host_from_target) noexcept {
+  if (const int r = skip_leading_empty_lines(c); r != kOk) return r;
+  if (const int r = lex_word(c, kTchar, out.method_name); r != kOk) return r;
+  if (const int r = lex_word(c, kTargetChar, out.target); r != kOk) return r;
+  char major = 0;
+  char minor = 0;
+  if (const int r = lex_version(c, major, minor); r != kOk) return r;
+  if (major != '1') return kVersionNotSupported;
+  // A higher 1.x minor is answered as 1.1, the highest we speak (RFC 9110 §2.5).
+  out.version_minor = minor == '0' ? 0 : 1;
+  out.method = method_from_string(out.method_name);
+  return classify_target(out, host_from_target);
+}
+
+void reset(RequestHead& out) noexcept {
+  out.method = Method::other;
+  out.method_name = {};
+  out.target = {};
+  out.path = {};
+  out.query = {};
+  out.version_minor = 1;
+  out.headers.clear();
+  out.framing = BodyFraming::none;
+  out.content_length = 0;
+  out.keep_alive = true;
+  out.expect_continue = false;
+  out.upgrade = false;
+  out.host = {};
+}
+
+ParseResult fail(int status) noexcept {
+  return {ParseStatus::error, 0, status};
+}
+
+}  // namespace
+
+ParseResult parse_request_head(std::string_view input, const ParserLimits& limits,
+                               RequestHead& out) noexcept {
+  reset(out);
+  // Scanning only the first max_head_bytes bytes makes an over-long head fail as soon as it is
+  // over the limit instead of waiting for a CRLF that may never come.
+  const bool over_limit = input.size() > limits.max_head_bytes;
+  Cursor c{input.data(), input.data() + std::min(input.size(), limits.max_head_bytes)};
+  bool host_from_target = false;
+  int r = parse_request_line(c, out, host_from_target);
+  if (r == kMore) return over_limit ? fail(kUriTooLong) : ParseResult{};
+  if (r != kOk) return fail(r);
+  r = lex_header_section(c, limits, out);
+  if (r == kMore) return over_limit ? fail(kHeadersTooLarge) : ParseResult{};
+  if (r != kOk) return fail(r);
+  r = apply_header_semantics(limits, host_from_target, out);
+  if (r != kOk) return fail(r);
+  return {ParseStatus::complete, static_cast<std::size_t>(c.p - input.data()), 0};
+}
+
+}  // namespace pulsarcpp::http

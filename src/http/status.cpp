@@ -1,0 +1,97 @@
+#include "pulsarcpp/http/status.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace pulsarcpp::http {
+namespace {
+
+struct Reason {
+  int status;
+  std::string_view phrase;
+};
+
+// Sorted by code so lookup is a binary search over constant data: no static constructor runs and
+// nothing allocates.
+constexpr std::array kReasons = {
+    Reason{100, "Continue"},
+    Reason{101, "Switching Protocols"},
+    Reason{102, "Processing"},
+    Reason{103, "Early Hints"},
+    Reason{200, "OK"},
+    Reason{201, "Created"},
+    Reason{202, "Accepted"},
+    Reason{203, "Non-Authoritative Information"},
+    Reason{204, "No Content"},
+    Reason{205, "Reset Content"},
+    Reason{206, "Partial Content"},
+    Reason{207, "Multi-Status"},
+    Reason{208, "Already Reported"},
+    Reason{226, "IM Used"},
+    Reason{300, "Multiple Choices"},
+    Reason{301, "Moved Permanently"},
+    Reason{302, "Found"},
+    Reason{303, "See Other"},
+    Reason{304, "Not Modified"},
+    Reason{305, "Use Proxy"},
+    Reason{307, "Temporary Redirect"},
+    Reason{308, "Permanent Redirect"},
+    Reason{400, "Bad Request"},
+    Reason{401, "Unauthorized"},
+    Reason{402, "Payment Required"},
+    Reason{403, "Forbidden"},
+    Reason{404, "Not Found"},
+    Reason{405, "Method Not Allowed"},
+    Reason{406, "Not Acceptable"},
+    Reason{407, "Proxy Authentication Required"},
+    Reason{408, "Request Timeout"},
+    Reason{409, "Conflict"},
+    Reason{410, "Gone"},
+    Reason{411, "Length Required"},
+    Reason{412, "Precondition Failed"},
+    Reason{413, "Payload Too Large"},
+    Reason{414, "URI Too Long"},
+    Reason{415, "Unsupported Media Type"},
+    Reason{416, "Range Not Satisfiable"},
+    Reason{417, "Expectation Failed"},
+    Reason{418, "I'm a teapot"},
+    Reason{421, "Misdirected Request"},
+    Reason{422, "Unprocessable Entity"},
+    Reason{423, "Locked"},
+    Reason{424, "Failed Dependency"},
+    Reason{425, "Too Early"},
+    Reason{426, "Upgrade Required"},
+    Reason{428, "Precondition Required"},
+    Reason{429, "Too Many Requests"},
+    Reason{431, "Request Header Fields Too Large"},
+    Reason{451, "Unavailable For Legal Reasons"},
+    Reason{500, "Internal Server Error"},
+    Reason{501, "Not Implemented"},
+    Reason{502, "Bad Gateway"},
+    Reason{503, "Service Unavailable"},
+    Reason{504, "Gateway Timeout"},
+    Reason{505, "HTTP Version Not Supported"},
+    Reason{506, "Variant Also Negotiates"},
+    Reason{507, "Insufficient Storage"},
+    Reason{508, "Loop Detected"},
+    Reason{510, "Not Extended"},
+    Reason{511, "Network Authentication Required"},
+};
+
+static_assert(std::ranges::is_sorted(kReasons, {}, &Reason::status),
+              "binary search needs kReasons sorted by status");
+
+}  // namespace
+
+std::string_view reason_phrase(int status) noexcept {
+  const auto* it = std::ranges::lower_bound(kReasons, status, {}, &Reason::status);
+  if (it == kReasons.end() || it->status != status) return "";
+  return it->phrase;
+}
+
+bool status_allows_body(int status) noexcept {
+  const bool informational = status >= 100 && status < 200;
+  return !informational && status != 204 && status != 304;
+}
+
+}  // namespace pulsarcpp::http
