@@ -22,7 +22,8 @@ Task<Response> response_time(Context&, Next next) {
 }
 
 Task<Response> require_api_key(Context& ctx, Next next) {
-  if (ctx.path().starts_with("/private")) {
+  std::string_view path = ctx.path();
+  if (path == "/private" || path.starts_with("/private/")) {
     if (ctx.header("x-api-key") != "secret") co_return error(401);
     ctx.set(User{.name = "Ada"});
   }

@@ -2,6 +2,8 @@
 // query parameters.
 #include <pulsarcpp/pulsarcpp.hpp>
 
+#include <charconv>
+
 using namespace pulsarcpp;
 
 namespace {
@@ -13,8 +15,14 @@ Response echo_method(Context& ctx) {
 std::vector<Route> user_routes() {
   return {
       router::get("/", [](Context& ctx) {
-        // GET /api/users?limit=2 -> the first two users
-        int limit = std::stoi(ctx.query("limit").value_or("10"));
+        // GET /api/users?limit=2 -> the first two users; a limit that is no number is the
+        // client's mistake (400), not a server error (500, which std::stoi's throw would give).
+        std::string text = ctx.query("limit").value_or("10");
+        int limit = -1;
+        auto [end, failure] = std::from_chars(text.data(), text.data() + text.size(), limit);
+        if (failure != std::errc() || end != text.data() + text.size() || limit < 0) {
+          return error(400, "limit must be a non-negative integer");
+        }
         nlohmann::json users = nlohmann::json::array();
         for (int id = 1; id <= std::min(limit, 3); ++id) users.push_back({{"id", id}});
         return json(users);

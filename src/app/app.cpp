@@ -29,14 +29,15 @@ struct App::Impl {
   // Runs the loop on this thread until `done` is set (offload and sleep_for resume through it).
   template <class T>
   T drive(Task<T> task) {
+    if (!pool) pool = std::make_unique<net::WorkerPool>(2);
+    net::EventLoop* previous = net::EventLoop::current();
+    loop.make_current();
+    detail::set_thread_worker_pool(pool.get());
     std::optional<T> result;
     detail::run_detached(std::move(task), [&result](T value) { result.emplace(std::move(value)); });
-    if (!result) {
-      if (!pool) pool = std::make_unique<net::WorkerPool>(2);
-      detail::set_thread_worker_pool(pool.get());
-      while (!result) loop.run_once(-1);
-      detail::set_thread_worker_pool(nullptr);
-    }
+    while (!result) loop.run_once(-1);
+    detail::set_thread_worker_pool(nullptr);
+    if (previous) previous->make_current();
     return std::move(*result);
   }
 

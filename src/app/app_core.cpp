@@ -87,19 +87,22 @@ void AppCore::begin(Context& ctx, const http::RequestHead& head, std::string_vie
   ctx.head_fallback_ = match.head_fallback;
   ctx.route_id_ = match.route_id;
   ctx.allow_ = match.allow;
-  if (match.kind == RouteTree::Match::Kind::found) decode_params(ctx, raw_params);
+  if (match.kind == RouteTree::Match::Kind::found && !decode_params(ctx, raw_params)) {
+    ctx.match_kind_ = kMalformedPath;
+  }
 }
 
-void AppCore::decode_params(Context& ctx, const std::vector<RouteParam>& raw) {
+bool AppCore::decode_params(Context& ctx, const std::vector<RouteParam>& raw) {
   for (const auto& param : raw) {
     if (!http::needs_decoding(param.raw_value, false)) {
       ctx.params_.emplace_back(param.name, param.raw_value);
       continue;
     }
     std::string& decoded = ctx.decoded_.emplace_back();
-    http::percent_decode(param.raw_value, decoded, false);
+    if (!http::percent_decode(param.raw_value, decoded, false)) return false;
     ctx.params_.emplace_back(param.name, decoded);
   }
+  return true;
 }
 
 bool AppCore::omits_body(const Context& ctx) noexcept {
@@ -148,6 +151,7 @@ Task<Response> AppCore::run_route(Context& ctx) const {
 }
 
 Response AppCore::answer_unrouted(Context& ctx) const {
+  if (ctx.match_kind_ == kMalformedPath) return error(400, "Malformed percent-encoding in path");
   if (ctx.match_kind_ == static_cast<std::uint8_t>(RouteTree::Match::Kind::method_not_allowed)) {
     Response response = error(405);
     response.headers.emplace_back("Allow", ctx.allow_);

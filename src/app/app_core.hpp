@@ -49,7 +49,10 @@ class AppCore {
   Response answer_unrouted(Context& ctx) const;
   Task<Response> run_route(Context& ctx) const;
   static Response response_for_exception(const Context& ctx, std::exception_ptr error);
-  static void decode_params(Context& ctx, const std::vector<RouteParam>& raw);
+  /// False when a parameter holds a malformed %-escape.
+  static bool decode_params(Context& ctx, const std::vector<RouteParam>& raw);
+  /// A match_kind_ beyond RouteTree's: the route matched but its parameters cannot be decoded.
+  static constexpr std::uint8_t kMalformedPath = 0xFF;
 
   RouteTree tree_;
   std::vector<CompiledRoute> routes_;

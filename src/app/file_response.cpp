@@ -31,11 +31,6 @@ bool not_modified(const http::RequestHead& request, std::string_view etag, std::
   return parsed && mtime <= *parsed;
 }
 
-Response without_file(Response response) {
-  response.file_path.reset();
-  return response;
-}
-
 }  // namespace
 
 OpenedFile open_file_response(Response response, const http::RequestHead& request) {
@@ -53,7 +48,8 @@ OpenedFile open_file_response(Response response, const http::RequestHead& reques
       static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec;
   const std::string etag = http::make_etag(size, mtime_ns);
 
-  Response head = without_file(std::move(response));
+  response.file_path.reset();
+  Response head = std::move(response);
   if (!head.header("Content-Type")) head.headers.emplace_back("Content-Type", http::mime_type_for(path));
   head.set_header("ETag", etag);
   head.set_header("Last-Modified", http_date(info.st_mtim.tv_sec));

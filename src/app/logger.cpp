@@ -29,7 +29,8 @@ Task<Response> log_request(Context& ctx, Next next) {
   std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - started;
   char duration[32];
   std::snprintf(duration, sizeof duration, "%.2fms", took.count());
-  log(std::string(ctx.method_name()) + " " + std::string(ctx.target()) + " " +
+  // The path, not the target: query strings often carry tokens that do not belong in logs.
+  log(std::string(ctx.method_name()) + " " + std::string(ctx.path()) + " " +
       std::to_string(response.status) + " " + duration);
   co_return response;
 }

@@ -34,6 +34,8 @@ EventLoop::~EventLoop() {
 
 EventLoop* EventLoop::current() noexcept { return current_loop; }
 
+void EventLoop::make_current() noexcept { current_loop = this; }
+
 std::int64_t EventLoop::clock_ms() noexcept {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now().time_since_epoch())
       .count();

@@ -49,6 +49,9 @@ class EventLoop {
 
   /// The loop running on this thread, or nullptr.
   static EventLoop* current() noexcept;
+  /// Makes this the current loop of the calling thread before run() (for code that starts
+  /// coroutines and then drives the loop itself).
+  void make_current() noexcept;
 
   // Registration; errors are returned as errno values (0 = success).
   int add(int fd, std::uint32_t events, IoHandler* handler) noexcept;

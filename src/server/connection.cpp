@@ -65,12 +65,14 @@ bool HttpConnection::start() {
 
 void HttpConnection::on_io(std::uint32_t events) {
   if (closed_) return;
-  if (events & EPOLLERR) {
+  // HUP (both directions shut, or reset) is reported even when we are not reading; nothing can
+  // be delivered any more, and waiting would spin the loop.
+  if (events & (EPOLLERR | EPOLLHUP)) {
     close();
     return;
   }
   if (events & EPOLLOUT) write_blocked_ = false;
-  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP)) read_input();
+  if (events & (EPOLLIN | EPOLLRDHUP)) read_input();
   flush();
 }
 
@@ -135,7 +137,15 @@ HttpConnection::Step HttpConnection::process_one() {
       return Step::next;
     case http::BodyFraming::chunked: {
       auto decoded = chunked_.decode(body_start, available);
-      if (decoded.status == http::ChunkedDecoder::Status::incomplete) return wait_for_body();
+      if (decoded.status == http::ChunkedDecoder::Status::incomplete) {
+        // Tiny chunks with long extensions could make the raw body far larger than the decoded
+        // limit; the raw bytes stay buffered until the request ends, so bound them too.
+        if (available > 2 * ctx_.limits.max_body_bytes + ctx_.limits.max_head_bytes) {
+          queue_protocol_error(413);
+          return Step::stop;
+        }
+        return wait_for_body();
+      }
       if (decoded.status == http::ChunkedDecoder::Status::error) {
         queue_protocol_error(decoded.error_status);
         return Step::stop;
