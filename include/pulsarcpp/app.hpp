@@ -8,6 +8,7 @@
 #include <string>
 
 #include "pulsarcpp/options.hpp"
+#include "pulsarcpp/server.hpp"
 #include "pulsarcpp/response.hpp"
 
 namespace pulsarcpp {
@@ -23,7 +24,9 @@ struct TestRequest {
 class App {
  public:
   /// Compiles the routes; throws StartError for a duplicate route or a bad pattern.
-  explicit App(Options options);
+  template <class T>
+  explicit App(BasicOptions<T> options) : App(detail::to_config(std::move(options))) {}
+  explicit App(detail::ServerConfig config);
   ~App();
   App(App&&) noexcept;
   App& operator=(App&&) noexcept;
@@ -32,6 +35,8 @@ class App {
   /// to completion, and returns the final response as the server would send it: files are read
   /// into the body (with 304/206/416/404 applied), streams collected, HEAD bodies removed.
   /// The request is parsed as on the wire, so malformed ones get the server's 4xx answer.
+  /// A WebSocket upgrade answers 101 with its headers (can_upgrade and upgrade ran); no
+  /// socket is opened.
   Response handle(const TestRequest& request);
 
  private:

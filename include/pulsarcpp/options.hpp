@@ -5,12 +5,15 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "pulsarcpp/middleware.hpp"
 #include "pulsarcpp/router.hpp"
+#include "pulsarcpp/websocket.hpp"
 
 namespace pulsarcpp {
 
@@ -30,7 +33,10 @@ struct Limits {
   std::size_t max_connections = 100'000;
 };
 
-struct Options {
+/// `T` is the type of the data each WebSocket carries (what upgrade() returns); servers
+/// without WebSockets use Options = BasicOptions<>.
+template <class T = std::monostate>
+struct BasicOptions {
   /// TCP port. Unset: the PORT environment variable, else 3000. 0 picks a free port (see
   /// Server::port()).
   std::optional<std::uint16_t> port = std::nullopt;
@@ -38,6 +44,11 @@ struct Options {
   std::string hostname = "0.0.0.0";
   std::vector<Route> routes = {};
   std::vector<Middleware> middlewares = {};
+  /// The WebSocket endpoint (Pulsar's `websocket`, on /ws unless its path says otherwise);
+  /// active when it has an open, message or close handler.
+  WebSocketBehavior<T> websocket = {};
+  /// More endpoints, each on its own path.
+  std::vector<WebSocketBehavior<T>> websockets = {};
   /// Event loop threads. 0: the CPUs this process may run on (sched_getaffinity), which honours
   /// taskset and container CPU sets.
   unsigned threads = 0;
@@ -50,5 +61,20 @@ struct Options {
   /// How long stop() waits for in-flight requests and streams before closing them.
   std::chrono::milliseconds shutdown_timeout{10'000};
 };
+
+using Options = BasicOptions<>;
+
+namespace detail {
+class WsEndpoint;
+
+/// Options with the WebSocket endpoints type-erased: what Server and App are built from.
+struct ServerConfig {
+  Options http;
+  std::vector<std::shared_ptr<const WsEndpoint>> endpoints;
+};
+
+template <class T>
+ServerConfig to_config(BasicOptions<T>&& options);
+}  // namespace detail
 
 }  // namespace pulsarcpp

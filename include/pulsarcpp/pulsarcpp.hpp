@@ -15,3 +15,4 @@
 #include "pulsarcpp/router.hpp"
 #include "pulsarcpp/server.hpp"
 #include "pulsarcpp/task.hpp"
+#include "pulsarcpp/websocket.hpp"

@@ -16,6 +16,10 @@
 
 namespace pulsarcpp {
 
+namespace detail {
+struct UpgradeTicket;
+}
+
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 /// Pulsar's ResponseInit: the status and extra headers a helper puts on its response.
@@ -43,6 +47,8 @@ class Response {
   std::optional<std::string> file_path;
   /// A body produced piece by piece (see stream() and sse()), sent with chunked encoding.
   std::shared_ptr<AsyncGenerator<std::string>> body_stream;
+  /// Set on the 101 answer of a WebSocket endpoint: what the connection becomes.
+  std::shared_ptr<detail::UpgradeTicket> upgrade;
 
   Response() = default;
   explicit Response(int status_code) : status(status_code) {}

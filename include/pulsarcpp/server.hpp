@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "pulsarcpp/detail/websocket_endpoint.hpp"
 #include "pulsarcpp/options.hpp"
 
 namespace pulsarcpp {
@@ -19,7 +20,9 @@ class StartError : public std::runtime_error {
 class Server {
  public:
   /// Validates the options and compiles the routes; throws StartError.
-  explicit Server(Options options);
+  template <class T>
+  explicit Server(BasicOptions<T> options) : Server(detail::to_config(std::move(options))) {}
+  explicit Server(detail::ServerConfig config);
   ~Server();  // stops (gracefully) if still running
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -37,21 +40,63 @@ class Server {
   /// Blocks until the server has stopped.
   void wait();
 
+  /// Sends a text (or binary) message to every WebSocket subscribed to `topic`, on every loop.
+  /// Callable from any thread, HTTP handlers and WebSocket handlers included. Messages from one
+  /// thread to one topic arrive in order. Returns the number of loops it was handed to.
+  std::size_t publish(std::string_view topic, std::string_view data, bool compress = false);
+  std::size_t publish_binary(std::string_view topic, std::string_view data, bool compress = false);
+  /// WebSockets subscribed to `topic`, across all loops. Callable from any thread.
+  std::size_t subscriber_count(std::string_view topic) const;
+
   struct Impl;
 
  private:
   std::unique_ptr<Impl> impl_;
 };
 
+namespace detail {
+int start_server(ServerConfig config);
+}
+
 /// Pulsar's start(): listens (port from the options, else PORT, else 3000), logs
 /// "Server started on http://localhost:PORT", serves until SIGINT or SIGTERM, then stops
 /// gracefully. Returns 0, or 1 after printing why it could not start.
 int start(Options options);
+/// start() for a server with WebSockets carrying a `T` each: start<Session>({...}).
+template <class T>
+int start(BasicOptions<T> options) {
+  return detail::start_server(detail::to_config(std::move(options)));
+}
 
 /// The port start() uses when the options give none: PORT from the environment, else 3000.
 std::uint16_t default_port();
-/// The number of loop threads start() uses for threads = 0: THREADS is NOT read here; CPUs
-/// available to the process (sched_getaffinity).
+/// The CPUs this process may run on (sched_getaffinity): the loop threads used when neither
+/// the threads option nor the THREADS environment variable says otherwise.
 unsigned available_cpus();
+
+namespace detail {
+template <class T>
+ServerConfig to_config(BasicOptions<T>&& options) {
+  ServerConfig config;
+  Options& http = config.http;
+  http.port = options.port;
+  http.hostname = std::move(options.hostname);
+  http.routes = std::move(options.routes);
+  http.middlewares = std::move(options.middlewares);
+  http.threads = options.threads;
+  http.worker_threads = options.worker_threads;
+  http.limits = options.limits;
+  http.public_dir = std::move(options.public_dir);
+  http.shutdown_timeout = options.shutdown_timeout;
+  if (options.websocket.active()) {
+    config.endpoints.push_back(
+        std::make_shared<TypedWsEndpoint<T>>(std::move(options.websocket)));
+  }
+  for (auto& behavior : options.websockets) {
+    config.endpoints.push_back(std::make_shared<TypedWsEndpoint<T>>(std::move(behavior)));
+  }
+  return config;
+}
+}  // namespace detail
 
 }  // namespace pulsarcpp

@@ -14,17 +14,17 @@
 namespace pulsarcpp {
 
 struct App::Impl {
-  Options options;
+  detail::ServerConfig config;
   detail::AppCore core;
   http::ParserLimits limits;
   net::EventLoop loop;
   std::unique_ptr<net::WorkerPool> pool;
 
-  explicit Impl(Options&& opts)
-      : options(std::move(opts)),
-        core(options),
-        limits{options.limits.max_head_bytes, options.limits.max_header_count,
-               options.limits.max_body_bytes} {}
+  explicit Impl(detail::ServerConfig&& server_config)
+      : config(std::move(server_config)),
+        core(config),
+        limits{config.http.limits.max_head_bytes, config.http.limits.max_header_count,
+               config.http.limits.max_body_bytes} {}
 
   // Runs the loop on this thread until `done` is set (offload and sleep_for resume through it).
   template <class T>
@@ -105,12 +105,13 @@ Response App::Impl::materialize(Response response, const Context& ctx,
     auto stream = std::move(response.body_stream);
     if (head.method != http::Method::head) response.body = drive(collect(std::move(stream)));
   }
+  response.upgrade.reset();  // no socket to become a WebSocket here
   for (const auto& header : ctx.response_headers()) response.headers.push_back(header);
   if (detail::AppCore::omits_body(ctx)) response.body.clear();
   return response;
 }
 
-App::App(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+App::App(detail::ServerConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 App::~App() = default;
 App::App(App&&) noexcept = default;
 App& App::operator=(App&&) noexcept = default;

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "http/url.hpp"
+#include "ws/upgrade.hpp"
 #include "pulsarcpp/server.hpp"
 
 namespace pulsarcpp::detail {
@@ -46,11 +47,24 @@ std::optional<std::string> public_file_path(const std::string& dir, std::string_
 
 }  // namespace
 
-AppCore::AppCore(Options& options)
-    : middlewares_(std::move(options.middlewares)), public_dir_(options.public_dir) {
-  add_routes(options.routes, "");
+AppCore::AppCore(ServerConfig& config)
+    : endpoints_(std::move(config.endpoints)),
+      middlewares_(std::move(config.http.middlewares)),
+      public_dir_(config.http.public_dir) {
+  add_routes(config.http.routes, "");
   for (const auto& middleware : middlewares_) {
     if (!middleware) throw StartError("a middleware is empty");
+  }
+  for (std::size_t i = 0; i < endpoints_.size(); ++i) {
+    const std::string& path = endpoints_[i]->settings().path;
+    if (path.empty() || path.front() != '/') {
+      throw StartError("WebSocket path \"" + path + "\" must start with '/'");
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (endpoints_[j]->settings().path == path) {
+        throw StartError("two WebSocket endpoints on \"" + path + "\"");
+      }
+    }
   }
 }
 
@@ -82,6 +96,13 @@ void AppCore::begin(Context& ctx, const http::RequestHead& head, std::string_vie
   ctx.remote_address_ = remote_address;
   ctx.remote_port_ = remote_port;
   ctx.server_ = server;
+  for (std::size_t i = 0; i < endpoints_.size(); ++i) {
+    if (head.path == endpoints_[i]->settings().path) {
+      ctx.match_kind_ = kWebSocket;
+      ctx.route_id_ = static_cast<std::uint32_t>(i);
+      return;
+    }
+  }
   RouteTree::Match match = tree_.match(head.method, head.path, raw_params);
   ctx.match_kind_ = static_cast<std::uint8_t>(match.kind);
   ctx.head_fallback_ = match.head_fallback;
@@ -110,7 +131,7 @@ bool AppCore::omits_body(const Context& ctx) noexcept {
 }
 
 bool AppCore::can_run_sync(const Context& ctx) const noexcept {
-  if (!middlewares_.empty()) return false;
+  if (!middlewares_.empty() || ctx.match_kind_ == kWebSocket) return false;
   if (ctx.match_kind_ != static_cast<std::uint8_t>(RouteTree::Match::Kind::found)) return true;
   return routes_[ctx.route_id_].handler.is_sync();
 }
@@ -142,12 +163,21 @@ Task<Response> AppCore::run_from(Context& ctx, std::size_t index) const {
 }
 
 Task<Response> AppCore::run_route(Context& ctx) const {
+  if (ctx.match_kind_ == kWebSocket) co_return co_await run_upgrade(ctx);
   if (ctx.match_kind_ != static_cast<std::uint8_t>(RouteTree::Match::Kind::found)) {
     co_return answer_unrouted(ctx);
   }
   const Handler& handler = routes_[ctx.route_id_].handler;
   if (handler.is_sync()) co_return handler.sync()(ctx);
   co_return co_await handler.async()(ctx);
+}
+
+Task<Response> AppCore::run_upgrade(Context& ctx) const {
+  const auto& endpoint = endpoints_[ctx.route_id_];
+  if (auto refusal = check_handshake(ctx, *endpoint)) co_return std::move(*refusal);
+  UpgradeDecision decision = co_await endpoint->decide(ctx);
+  if (!decision.allowed) co_return error(403);
+  co_return accept_upgrade(ctx, endpoint, std::move(decision));
 }
 
 Response AppCore::answer_unrouted(Context& ctx) const {

@@ -12,13 +12,15 @@
 #include "pulsarcpp/context.hpp"
 #include "pulsarcpp/middleware.hpp"
 #include "pulsarcpp/options.hpp"
+#include "pulsarcpp/detail/websocket_endpoint.hpp"
 
 namespace pulsarcpp::detail {
 
 class AppCore {
  public:
-  /// Takes the routes and middlewares out of `options`; throws StartError on a bad route.
-  explicit AppCore(Options& options);
+  /// Takes the routes, middlewares and endpoints out of `config`; throws StartError on a bad
+  /// route or endpoint.
+  explicit AppCore(ServerConfig& config);
 
   /// Prepares `ctx` for a new request and routes it.
   void begin(Context& ctx, const http::RequestHead& head, std::string_view body,
@@ -53,8 +55,13 @@ class AppCore {
   static bool decode_params(Context& ctx, const std::vector<RouteParam>& raw);
   /// A match_kind_ beyond RouteTree's: the route matched but its parameters cannot be decoded.
   static constexpr std::uint8_t kMalformedPath = 0xFF;
+  /// A match_kind_ for a WebSocket endpoint's path; route_id_ is the endpoint's index.
+  static constexpr std::uint8_t kWebSocket = 0xFE;
+
+  Task<Response> run_upgrade(Context& ctx) const;
 
   RouteTree tree_;
+  std::vector<std::shared_ptr<const WsEndpoint>> endpoints_;
   std::vector<CompiledRoute> routes_;
   std::vector<Middleware> middlewares_;
   std::string public_dir_;

@@ -12,6 +12,8 @@
 #include "http/parser.hpp"
 #include "pulsarcpp/http/status.hpp"
 #include "server/response_head.hpp"
+#include "server/ws_connection.hpp"
+#include "server/ws_connection.hpp"
 
 namespace pulsarcpp::detail {
 namespace {
@@ -175,6 +177,7 @@ void HttpConnection::dispatch(std::size_t request_bytes, std::string_view body) 
     finish_request();
     return;
   }
+  // Upgrades always take the coroutine path (can_upgrade and upgrade may suspend).
   handler_running_ = true;
   in_dispatch_ = true;
   run_detached(app.run(context_), [this](Response response) { finish_async(std::move(response)); });
@@ -197,6 +200,13 @@ void HttpConnection::finish_async(Response response) {
   }
   queue_response(std::move(response));
   finish_request();
+  if (upgrade_) {
+    // Deferred out of dispatch() and any caller still using this object.
+    ctx_.loop.defer([this] {
+      if (!closed_) hand_off_to_websocket();
+    });
+    return;
+  }
   // Called from within dispatch() when the coroutine never suspended: the caller's loop goes on.
   if (in_dispatch_) return;
   process_requests();
@@ -205,6 +215,7 @@ void HttpConnection::finish_async(Response response) {
 }
 
 void HttpConnection::queue_response(Response response) {
+  if (response.upgrade && response.status == 101) return queue_upgrade(std::move(response));
   if (response.file_path) return queue_file(std::move(response));
   if (response.body_stream) return queue_stream(std::move(response));
   const bool may_have_body = http::status_allows_body(response.status);
@@ -281,6 +292,29 @@ Task<void> HttpConnection::pump_stream(std::shared_ptr<AsyncGenerator<std::strin
   ctx_.loop.schedule_flush(*this);
 }
 
+void HttpConnection::queue_upgrade(Response response) {
+  append_response_head(output_, 101, response.headers, context_.response_headers(),
+                       {HeadFraming::Kind::none, 0}, ctx_.date.get(),
+                       {.keep_alive = true, .http10 = false, .upgrade = true});
+  upgrade_ = std::move(response.upgrade);
+  keep_alive_ = false;  // no more HTTP requests on this socket
+}
+
+void HttpConnection::hand_off_to_websocket() {
+  auto ticket = std::move(upgrade_);
+  // The loop keeps the registration; the WebSocket connection re-points it at itself.
+  auto* socket = new WsConnection(ctx_, fd_, std::move(*ticket), remote_address_);
+  std::string_view early_input = input_.view();
+  std::string_view unsent(output_.data() + output_sent_, output_.size() - output_sent_);
+  int fd = std::exchange(fd_, -1);
+  (void)fd;
+  closed_ = true;
+  ctx_.loop.wheel().cancel(*this);
+  ctx_.connections.erase(this);  // the connection count moves with the socket
+  socket->start(early_input, unsent);
+  destroy_when_idle();
+}
+
 void HttpConnection::queue_protocol_error(int status) {
   keep_alive_ = false;
   append_error_response(output_, status, ctx_.date.get());
@@ -311,6 +345,7 @@ void HttpConnection::flush() {
     break;
   }
   if (closed_) return;
+  if (upgrade_) return;  // the socket is about to become a WebSocket connection
   if (output_sent_ == output_.size() && file_fd_ < 0 && idle() && !resume_requests_) {
     if (!keep_alive_ || (ctx_.draining && input_.empty())) {
       close();

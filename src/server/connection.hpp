@@ -18,6 +18,7 @@
 #include "pulsarcpp/context.hpp"
 #include "server/loop_context.hpp"
 #include "server/response_head.hpp"
+#include "ws/upgrade.hpp"
 
 namespace pulsarcpp::detail {
 
@@ -55,6 +56,8 @@ class HttpConnection final : public net::IoHandler, public net::Flushable, publi
   void queue_file(Response response);
   void queue_stream(Response response);
   void queue_protocol_error(int status);
+  void queue_upgrade(Response response);
+  void hand_off_to_websocket();
   Task<void> pump_stream(std::shared_ptr<AsyncGenerator<std::string>> generator);
   bool send_output();
   bool send_file();
@@ -103,6 +106,9 @@ class HttpConnection final : public net::IoHandler, public net::Flushable, publi
   bool stream_chunked_ = true;
   bool resume_requests_ = false;  // a stream ended: go on with pipelined requests in flush()
   std::coroutine_handle<> drain_waiter_;
+
+  // Set by a 101 answer: after it is queued the socket becomes a WebSocket connection.
+  std::shared_ptr<UpgradeTicket> upgrade_;
 };
 
 }  // namespace pulsarcpp::detail

@@ -11,6 +11,8 @@
 #include "http/parser.hpp"
 #include "net/event_loop.hpp"
 #include "pulsarcpp/options.hpp"
+#include "ws/deflate.hpp"
+#include "ws/topic_table.hpp"
 
 namespace pulsarcpp {
 class Server;
@@ -19,6 +21,8 @@ class Server;
 namespace pulsarcpp::detail {
 
 class HttpConnection;
+class WsConnection;
+class PubSubHub;
 
 struct LoopContext {
   net::EventLoop loop;
@@ -30,6 +34,15 @@ struct LoopContext {
   std::atomic<std::size_t>* open_connections = nullptr;  // shared by all loops of a server
   std::unordered_set<HttpConnection*> connections;
   bool draining = false;  // graceful stop in progress: finish what is in flight, then close
+
+  // WebSockets of this loop, its topics, and the server-wide pub/sub it reports to.
+  std::size_t index = 0;
+  std::unordered_set<WsConnection*> websockets;
+  ws::TopicTable topics;
+  PubSubHub* hub = nullptr;
+  // permessage-deflate in the shared modes: one stream per loop, reset after every message.
+  std::optional<ws::Deflater> shared_deflater;
+  std::optional<ws::Inflater> shared_inflater;
 };
 
 }  // namespace pulsarcpp::detail

@@ -56,7 +56,9 @@ void append_response_head(std::string& out, int status, const Headers& headers,
       break;
   }
   out.append("Date: ").append(date).append("\r\n");
-  if (!connection.keep_alive) {
+  if (connection.upgrade) {
+    out.append("Connection: Upgrade\r\n");
+  } else if (!connection.keep_alive) {
     out.append("Connection: close\r\n");
   } else if (connection.http10) {
     out.append("Connection: keep-alive\r\n");

@@ -16,7 +16,8 @@ struct HeadFraming {
 
 struct ConnectionHeader {
   bool keep_alive = true;
-  bool http10 = false;  // an HTTP/1.0 peer needs "Connection: keep-alive" to keep the socket
+  bool http10 = false;   // an HTTP/1.0 peer needs "Connection: keep-alive" to keep the socket
+  bool upgrade = false;  // a 101 switching to WebSocket: "Connection: Upgrade"
 };
 
 /// Appends "HTTP/1.1 <status> <reason>\r\n", `headers`, `extra` (context additions), the

@@ -17,7 +17,9 @@
 #include "server/connection.hpp"
 #include "server/listener.hpp"
 #include "server/loop_context.hpp"
+#include "server/pubsub_hub.hpp"
 #include "server/runtime.hpp"
+#include "server/ws_connection.hpp"
 
 namespace pulsarcpp {
 namespace {
@@ -59,8 +61,10 @@ struct Server::Impl {
     std::int64_t drain_deadline_ms = 0;
   };
 
-  Options options;
+  detail::ServerConfig config;
+  Options& options;
   detail::AppCore app;
+  std::unique_ptr<detail::PubSubHub> hub;
   std::atomic<std::size_t> open_connections{0};
   std::vector<std::unique_ptr<Loop>> loops;
   std::unique_ptr<net::WorkerPool> pool;
@@ -74,7 +78,8 @@ struct Server::Impl {
   bool stop_requested = false;
   bool joined = false;
 
-  explicit Impl(Options&& opts) : options(std::move(opts)), app(options) {
+  explicit Impl(detail::ServerConfig&& server_config)
+      : config(std::move(server_config)), options(config.http), app(config) {
     unsigned threads = options.threads;
     if (threads == 0) threads = env_unsigned("THREADS").value_or(0);
     thread_count = threads ? threads : available_cpus();
@@ -103,11 +108,16 @@ void Server::Impl::listen(Server* self) {
     context.parser_limits = {options.limits.max_head_bytes, options.limits.max_header_count,
                              options.limits.max_body_bytes};
     context.open_connections = &open_connections;
+    context.index = i;
     int fd = detail::open_listen_socket(options.hostname, i == 0 ? wanted : port);
     if (i == 0) port = detail::bound_port(fd);
     loop->listener = std::make_unique<detail::Listener>(context, fd);
     loops.push_back(std::move(loop));
   }
+  std::vector<detail::LoopContext*> contexts;
+  for (auto& loop : loops) contexts.push_back(&loop->context);
+  hub = std::make_unique<detail::PubSubHub>(std::move(contexts));
+  for (auto& loop : loops) loop->context.hub = hub.get();
   // SIGPIPE would kill the process when a client vanishes during sendfile.
   ::signal(SIGPIPE, SIG_IGN);
   std::lock_guard lock(mutex);
@@ -135,17 +145,22 @@ void Server::Impl::begin_drain(Loop& loop) {
   loop.drain_deadline_ms = net::EventLoop::clock_ms() + options.shutdown_timeout.count();
   std::vector<detail::HttpConnection*> open(context.connections.begin(), context.connections.end());
   for (auto* connection : open) connection->drain();
+  std::vector<detail::WsConnection*> sockets(context.websockets.begin(), context.websockets.end());
+  for (auto* socket : sockets) socket->go_away();
   check_drained(loop);
 }
 
 void Server::Impl::check_drained(Loop& loop) {
   auto& context = loop.context;
-  if (!context.connections.empty() && net::EventLoop::clock_ms() < loop.drain_deadline_ms) {
+  const bool busy = !context.connections.empty() || !context.websockets.empty();
+  if (busy && net::EventLoop::clock_ms() < loop.drain_deadline_ms) {
     context.loop.add_timer(kDrainPoll, [this, &loop] { check_drained(loop); });
     return;
   }
   std::vector<detail::HttpConnection*> open(context.connections.begin(), context.connections.end());
   for (auto* connection : open) connection->abort();
+  std::vector<detail::WsConnection*> sockets(context.websockets.begin(), context.websockets.end());
+  for (auto* socket : sockets) socket->terminate();
   context.loop.stop();
 }
 
@@ -181,7 +196,8 @@ void Server::Impl::join() {
   pool.reset();  // runs what is queued; resumptions posted to the loops are dropped with them
 }
 
-Server::Server(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Server::Server(detail::ServerConfig config)
+    : impl_(std::make_unique<Impl>(std::move(config))) {}
 
 Server::~Server() {
   if (!impl_) return;
@@ -208,7 +224,24 @@ void Server::stop() {
 
 void Server::wait() { impl_->join(); }
 
-int start(Options options) {
+std::size_t Server::publish(std::string_view topic, std::string_view data, bool compress) {
+  if (!impl_->hub) return 0;
+  return impl_->hub->publish(topic, ws::Opcode::text, data, compress, nullptr);
+}
+
+std::size_t Server::publish_binary(std::string_view topic, std::string_view data,
+                                   bool compress) {
+  if (!impl_->hub) return 0;
+  return impl_->hub->publish(topic, ws::Opcode::binary, data, compress, nullptr);
+}
+
+std::size_t Server::subscriber_count(std::string_view topic) const {
+  return impl_->hub ? impl_->hub->subscriber_count(topic) : 0;
+}
+
+int start(Options options) { return detail::start_server(detail::to_config(std::move(options))); }
+
+int detail::start_server(ServerConfig config) {
   // Handle SIGINT/SIGTERM here, not in the loop threads: they inherit this mask.
   sigset_t signals;
   sigemptyset(&signals);
@@ -217,7 +250,7 @@ int start(Options options) {
   sigset_t previous;
   pthread_sigmask(SIG_BLOCK, &signals, &previous);
   try {
-    Server server(std::move(options));
+    Server server(std::move(config));
     server.listen();
     log("Server started on http://localhost:" + std::to_string(server.port()));
     int received = 0;

@@ -1,0 +1,430 @@
+#include "server/ws_connection.hpp"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "pulsarcpp/middleware.hpp"
+#include "server/pubsub_hub.hpp"
+#include "ws/close.hpp"
+
+namespace pulsarcpp::detail {
+namespace {
+
+constexpr std::size_t kReadChunk = 16 * 1024;
+// How long a closing socket waits for the client's close frame before dropping the TCP link.
+constexpr std::int64_t kCloseHandshakeMs = 5'000;
+constexpr std::size_t kKeptOutputCapacity = 64 * 1024;
+
+const char* reason_for(std::uint16_t code) {
+  switch (code) {
+    case ws::close_code::protocol_error: return "Protocol error";
+    case ws::close_code::invalid_payload: return "Invalid UTF-8";
+    case ws::close_code::message_too_big: return "Message too big";
+    case ws::close_code::internal_error: return "Internal error";
+    case ws::close_code::going_away: return "Server shutting down";
+    default: return "";
+  }
+}
+
+}  // namespace
+
+WsConnection::WsConnection(LoopContext& loop, int fd, UpgradeTicket&& ticket,
+                           std::string remote_address)
+    : ctx_(loop),
+      fd_(fd),
+      endpoint_(std::move(ticket.endpoint)),
+      socket_(std::move(ticket.socket)),
+      remote_address_(std::move(remote_address)),
+      subprotocol_(std::move(ticket.subprotocol)),
+      reader_(ws::FrameReaderOptions{endpoint_->settings().max_payload_length}),
+      deflate_(ticket.deflate) {
+  socket_->connection_ = this;
+  if (!deflate_) return;
+  // Dedicated windows belong to this socket; the shared mode uses the loop's streams, which
+  // reset after every message as the negotiated no-context-takeover allows.
+  if (deflate_->client_no_context_takeover) {
+    if (!ctx_.shared_inflater) ctx_.shared_inflater = ws::Inflater::create(15, true);
+    reader_.set_inflater(ctx_.shared_inflater ? &*ctx_.shared_inflater : nullptr);
+  } else {
+    own_inflater_ = ws::Inflater::create(deflate_->client_window_bits, false);
+    reader_.set_inflater(own_inflater_ ? &*own_inflater_ : nullptr);
+  }
+  if (deflate_->compress && !deflate_->server_no_context_takeover) {
+    own_deflater_ = ws::Deflater::create(deflate_->server_window_bits, false);
+  }
+}
+
+WsConnection::~WsConnection() {
+  if (fd_ >= 0) release_socket();
+}
+
+void WsConnection::start(std::string_view early_input, std::string_view unsent_output) {
+  ctx_.websockets.insert(this);
+  last_activity_ms_ = ctx_.loop.now_ms();
+  output_.assign(unsent_output);
+  interest_ = EPOLLIN | EPOLLRDHUP;
+  ctx_.loop.modify(fd_, interest_, this);
+  arm_idle_timer();
+  if (!early_input.empty()) {
+    std::memcpy(input_.prepare(early_input.size()), early_input.data(), early_input.size());
+    input_.commit(early_input.size());
+  }
+  call_handler([&] { endpoint_->on_open(*socket_); });
+  if (!input_.empty() && state_ != ReadyState::closed) handle_frames();
+  request_flush();
+}
+
+void WsConnection::on_io(std::uint32_t events) {
+  if (finished_) return;
+  if (events & (EPOLLERR | EPOLLHUP)) {
+    finish(ws::close_code::abnormal, {});
+    return;
+  }
+  if (events & EPOLLOUT) {
+    write_blocked_ = false;
+    flush();
+  }
+  if (!finished_ && (events & (EPOLLIN | EPOLLRDHUP))) read_input();
+}
+
+void WsConnection::read_input() {
+  while (!finished_) {
+    char* space = input_.prepare(kReadChunk);
+    std::size_t room = input_.writable();
+    ssize_t n = ::recv(fd_, space, room, 0);
+    if (n > 0) {
+      input_.commit(static_cast<std::size_t>(n));
+      last_activity_ms_ = ctx_.loop.now_ms();
+      ping_outstanding_ = false;
+      handle_frames();
+      if (static_cast<std::size_t>(n) < room) break;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    // The client went away without a close frame (or the socket failed).
+    finish(ws::close_code::abnormal, {});
+    return;
+  }
+  if (!finished_) flush();
+}
+
+void WsConnection::handle_frames() {
+  std::span<char> input(input_.data(), input_.size());
+  std::size_t used = 0;
+  while (!finished_) {
+    ws::ReadEvent event = reader_.read(input.subspan(used));
+    used += event.consumed;
+    if (event.kind == ws::ReadEvent::Kind::need_more) break;
+    handle_event(event);
+    if (event.kind == ws::ReadEvent::Kind::error) break;
+  }
+  if (!finished_) input_.consume(used);
+}
+
+void WsConnection::handle_event(const ws::ReadEvent& event) {
+  using Kind = ws::ReadEvent::Kind;
+  switch (event.kind) {
+    case Kind::text:
+    case Kind::binary:
+      if (state_ != ReadyState::open) return;  // data after our close frame is ignored
+      call_handler([&] {
+        endpoint_->on_message(*socket_, Message{event.payload, event.kind == Kind::binary});
+      });
+      return;
+    case Kind::ping:
+      control(ws::Opcode::pong, event.payload);  // answered even without a ping handler
+      call_handler([&] { endpoint_->on_ping(*socket_, event.payload); });
+      return;
+    case Kind::pong:
+      call_handler([&] { endpoint_->on_pong(*socket_, event.payload); });
+      return;
+    case Kind::close:
+      on_peer_close(event.close_code, event.payload);
+      return;
+    case Kind::error:
+      fail(event.close_code, reason_for(event.close_code));
+      return;
+    case Kind::need_more:
+      return;
+  }
+}
+
+void WsConnection::on_peer_close(std::uint16_t code, std::string_view reason) {
+  if (state_ == ReadyState::open) {
+    // Echo the client's code (RFC 6455 §5.5.1), then the server ends the TCP connection.
+    queue_close_frame(code == ws::close_code::no_status ? 0 : code, {});
+  }
+  std::string kept(reason);  // the view dies with the input buffer in finish()
+  finish(code, kept);
+}
+
+void WsConnection::fail(std::uint16_t code, std::string_view reason) {
+  if (state_ == ReadyState::open) queue_close_frame(code, reason);
+  finish(code, reason);
+}
+
+template <class Call>
+void WsConnection::call_handler(Call&& call) {
+  try {
+    call();
+  } catch (...) {
+    auto error = std::current_exception();
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      log(std::string("WebSocket handler error on ") + endpoint_->settings().path + ": " +
+          e.what());
+    } catch (...) {
+      log("WebSocket handler error on " + endpoint_->settings().path + ": unknown exception");
+    }
+    try {
+      endpoint_->on_error(*socket_, error);
+    } catch (...) {
+      log("WebSocket error handler threw on " + endpoint_->settings().path);
+    }
+    // Only this connection pays for its handler's failure.
+    if (!finished_) fail(ws::close_code::internal_error, reason_for(ws::close_code::internal_error));
+  }
+}
+
+bool WsConnection::admit(std::size_t bytes) {
+  const std::size_t limit = endpoint_->settings().backpressure_limit;
+  if (limit == 0 || buffered_amount() + bytes <= limit) return true;
+  if (endpoint_->settings().close_on_backpressure_limit) {
+    // Deferred: we may be inside a topic delivery or the handler that sent.
+    ctx_.loop.defer([this] {
+      if (!finished_) finish(ws::close_code::abnormal, {});
+    });
+  }
+  return false;
+}
+
+int WsConnection::send(ws::Opcode opcode, std::string_view payload, bool compress) {
+  if (state_ != ReadyState::open) return 0;
+  return queue_frame(opcode, payload, compress);
+}
+
+int WsConnection::queue_frame(ws::Opcode opcode, std::string_view payload, bool compress) {
+  if (!admit(payload.size() + ws::kMaxServerFrameHeaderSize)) return 0;
+  const bool was_blocked = write_blocked_ || buffered_amount() > 0;
+  if (!(compress && append_compressed(opcode, payload))) ws::append_frame(output_, opcode, payload);
+  request_flush();
+  if (write_blocked_) {
+    backpressured_ = true;
+    return -1;
+  }
+  (void)was_blocked;
+  return static_cast<int>(std::min<std::size_t>(payload.size(), INT32_MAX));
+}
+
+bool WsConnection::append_compressed(ws::Opcode opcode, std::string_view payload) {
+  if (!deflate_ || !deflate_->compress) return false;
+  ws::Deflater* deflater = own_deflater_ ? &*own_deflater_ : nullptr;
+  if (!deflater) {
+    if (!ctx_.shared_deflater) ctx_.shared_deflater = ws::Deflater::create(15, true);
+    if (!ctx_.shared_deflater) return false;
+    deflater = &*ctx_.shared_deflater;
+  }
+  scratch_.clear();
+  if (!deflater->deflate_message(payload, scratch_)) return false;
+  ws::append_frame(output_, opcode, scratch_, true, true);
+  return true;
+}
+
+void WsConnection::deliver(const ws::PublishedMessage& message) {
+  if (state_ != ReadyState::open) return;
+  const bool compressed = message.compress && deflate_ && deflate_->compress;
+  if (compressed && own_deflater_) {
+    // A window of its own: the shared bytes would not match the client's inflate window.
+    queue_frame(message.opcode, message.payload, true);
+    return;
+  }
+  const std::string& frame = compressed ? message.deflated_frame : message.frame;
+  if (!admit(frame.size())) return;
+  output_.append(frame);
+  if (write_blocked_) backpressured_ = true;
+  request_flush();
+}
+
+int WsConnection::publish(std::string_view topic, ws::Opcode opcode, std::string_view payload,
+                          bool compress) {
+  // Allowed in the close handler too ("X left the chat"); the socket has left its topics.
+  if (finished_) return 0;
+  const ws::Subscriber* skip = endpoint_->settings().publish_to_self ? nullptr : this;
+  ctx_.hub->publish(topic, opcode, payload, compress, skip);
+  return static_cast<int>(std::min<std::size_t>(payload.size(), INT32_MAX));
+}
+
+bool WsConnection::subscribe(std::string_view topic) {
+  if (state_ == ReadyState::closed) return false;
+  if (is_subscribed(topic)) return true;
+  topics_.emplace_back(topic);
+  ctx_.topics.subscribe(topic, this);
+  ctx_.hub->count(topic, ctx_.index, +1);
+  return true;
+}
+
+bool WsConnection::unsubscribe(std::string_view topic) {
+  auto it = std::find(topics_.begin(), topics_.end(), topic);
+  if (it == topics_.end()) return false;
+  ctx_.topics.unsubscribe(topic, this);
+  ctx_.hub->count(topic, ctx_.index, -1);
+  topics_.erase(it);
+  return true;
+}
+
+bool WsConnection::is_subscribed(std::string_view topic) const {
+  return std::find(topics_.begin(), topics_.end(), topic) != topics_.end();
+}
+
+void WsConnection::close(int code, std::string_view reason) {
+  if (state_ != ReadyState::open) return;
+  auto wire_code = static_cast<std::uint16_t>(code);
+  if (!ws::is_valid_close_code(wire_code)) wire_code = ws::close_code::normal;
+  queue_close_frame(wire_code, reason);
+  state_ = ReadyState::closing;
+  close_deadline_ms_ = ctx_.loop.now_ms() + kCloseHandshakeMs;
+  ctx_.loop.wheel().schedule(*this, close_deadline_ms_);
+  request_flush();
+}
+
+void WsConnection::terminate() { finish(ws::close_code::abnormal, {}); }
+
+void WsConnection::go_away() {
+  close(ws::close_code::going_away, reason_for(ws::close_code::going_away));
+}
+
+int WsConnection::control(ws::Opcode opcode, std::string_view payload) {
+  if (state_ == ReadyState::closed) return 0;
+  if (payload.size() > ws::kMaxControlPayload) payload = payload.substr(0, ws::kMaxControlPayload);
+  return queue_frame(opcode, payload, false);
+}
+
+void WsConnection::queue_close_frame(std::uint16_t code, std::string_view reason) {
+  sent_close_code_ = code;
+  sent_close_reason_.assign(reason);
+  ws::append_close_frame(output_, code, reason);
+  request_flush();
+}
+
+void WsConnection::request_flush() {
+  if (!finished_ && cork_depth_ == 0) ctx_.loop.schedule_flush(*this);
+}
+
+void WsConnection::cork_end() {
+  if (--cork_depth_ == 0) request_flush();
+}
+
+void WsConnection::flush() {
+  if (finished_ || write_blocked_) return;
+  if (!send_output()) return;
+  if (!write_blocked_ && backpressured_ && buffered_amount() == 0) {
+    backpressured_ = false;
+    if (endpoint_->has_drain()) call_handler([&] { endpoint_->on_drain(*socket_); });
+  }
+  update_interest();
+}
+
+bool WsConnection::send_output() {
+  while (output_sent_ < output_.size()) {
+    ssize_t n = ::send(fd_, output_.data() + output_sent_, output_.size() - output_sent_,
+                       MSG_NOSIGNAL);
+    if (n > 0) {
+      output_sent_ += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      write_blocked_ = true;
+      backpressured_ = true;
+      return true;
+    }
+    finish(ws::close_code::abnormal, {});
+    return false;
+  }
+  output_sent_ = 0;
+  if (output_.capacity() > kKeptOutputCapacity) {
+    std::string().swap(output_);
+  } else {
+    output_.clear();
+  }
+  return true;
+}
+
+void WsConnection::update_interest() {
+  if (finished_) return;
+  std::uint32_t wanted = EPOLLIN | EPOLLRDHUP;
+  if (write_blocked_) wanted |= EPOLLOUT;
+  if (wanted == interest_) return;
+  interest_ = wanted;
+  ctx_.loop.modify(fd_, wanted, this);
+}
+
+void WsConnection::arm_idle_timer() {
+  const auto idle_ms = std::chrono::milliseconds(endpoint_->settings().idle_timeout).count();
+  if (idle_ms <= 0 || state_ != ReadyState::open) return;
+  // With pings, check halfway so a live client has time to answer before the deadline.
+  const std::int64_t step = endpoint_->settings().send_pings ? idle_ms / 2 : idle_ms;
+  ctx_.loop.wheel().schedule(*this, last_activity_ms_ + std::max<std::int64_t>(step, 1));
+}
+
+void WsConnection::on_timer_expired() {
+  if (finished_) return;
+  const std::int64_t now = ctx_.loop.now_ms();
+  if (state_ == ReadyState::closing) {
+    if (now >= close_deadline_ms_) {
+      finish(sent_close_code_, sent_close_reason_);
+    } else {
+      ctx_.loop.wheel().schedule(*this, close_deadline_ms_);
+    }
+    return;
+  }
+  const auto& settings = endpoint_->settings();
+  const auto idle_ms = std::chrono::milliseconds(settings.idle_timeout).count();
+  const std::int64_t silent = now - last_activity_ms_;
+  if (silent >= idle_ms) {
+    finish(ws::close_code::abnormal, {});
+    return;
+  }
+  if (settings.send_pings && silent >= idle_ms / 2 && !ping_outstanding_) {
+    ping_outstanding_ = true;
+    control(ws::Opcode::ping, {});
+    ctx_.loop.wheel().schedule(*this, last_activity_ms_ + idle_ms);
+    return;
+  }
+  arm_idle_timer();
+  if (!scheduled()) ctx_.loop.wheel().schedule(*this, last_activity_ms_ + idle_ms);
+}
+
+void WsConnection::finish(int code, std::string_view reason) {
+  if (finished_) return;
+  state_ = ReadyState::closed;
+  // Inside the close handler the socket has no subscriptions (as in Bun).
+  while (!topics_.empty()) unsubscribe(topics_.back());
+  std::string kept_reason(reason);
+  call_handler([&] { endpoint_->on_close(*socket_, code, kept_reason); });
+  finished_ = true;
+  // Best effort for a queued close frame; the client may already be gone.
+  if (output_sent_ < output_.size()) {
+    [[maybe_unused]] auto n = ::send(fd_, output_.data() + output_sent_,
+                                     output_.size() - output_sent_, MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+  release_socket();
+  ctx_.loop.defer([this] { delete this; });
+}
+
+void WsConnection::release_socket() {
+  ctx_.loop.wheel().cancel(*this);
+  ctx_.loop.remove(fd_);
+  ::shutdown(fd_, SHUT_WR);
+  ::close(fd_);
+  fd_ = -1;
+  ctx_.websockets.erase(this);
+  ctx_.open_connections->fetch_sub(1, std::memory_order_relaxed);
+}
+
+}  // namespace pulsarcpp::detail
