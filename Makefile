@@ -1,7 +1,7 @@
 # The two commands of the README: `make run` and `make test`. Each sets up what is missing.
 .PHONY: setup build run test bench clean
 
-EXAMPLE ?= hello_world
+EXAMPLE ?= websocket_chat
 
 setup:
 	scripts/setup
