@@ -26,6 +26,8 @@ class App {
   /// Compiles the routes; throws StartError for a duplicate route or a bad pattern.
   template <class T>
   explicit App(BasicOptions<T> options) : App(detail::to_config(std::move(options))) {}
+  /// The same for plain Options: a braced `App({.routes = ...})` cannot deduce T.
+  explicit App(Options options) : App(detail::to_config(std::move(options))) {}
   explicit App(detail::ServerConfig config);
   ~App();
   App(App&&) noexcept;

@@ -22,6 +22,8 @@ class Server {
   /// Validates the options and compiles the routes; throws StartError.
   template <class T>
   explicit Server(BasicOptions<T> options) : Server(detail::to_config(std::move(options))) {}
+  /// The same for plain Options: a braced `Server({.routes = ...})` cannot deduce T.
+  explicit Server(Options options) : Server(detail::to_config(std::move(options))) {}
   explicit Server(detail::ServerConfig config);
   ~Server();  // stops (gracefully) if still running
   Server(const Server&) = delete;

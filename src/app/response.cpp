@@ -1,5 +1,6 @@
 #include "pulsarcpp/response.hpp"
 
+#include "app/json_writer.hpp"
 #include "pulsarcpp/http/request_head.hpp"
 #include "pulsarcpp/http/status.hpp"
 
@@ -56,7 +57,10 @@ Response custom_response(std::string body, std::string_view content_type,
 }
 
 Response json(const nlohmann::json& data, ResponseOptions options) {
-  return custom_response(data.dump(), "application/json", std::move(options));
+  std::string body;
+  body.reserve(64);
+  detail::append_json(body, data);
+  return custom_response(std::move(body), "application/json", std::move(options));
 }
 
 Response text(std::string body, ResponseOptions options) {

@@ -1,0 +1,39 @@
+# shellcheck shell=bash
+# Helpers shared by bench/run: messages, tools, ports. Sourced, not executed.
+
+log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() {
+  log "error: $*"
+  exit 1
+}
+
+# Runs a command as root: directly when we are root, else through sudo.
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null; then
+    sudo "$@"
+  else
+    die "need root (or sudo) to run: $*"
+  fi
+}
+
+# ensure_tool COMMAND DEBIAN_PACKAGE: installs the package with apt when the command is missing.
+APT_UPDATED=0
+ensure_tool() {
+  local cmd=$1 package=$2
+  command -v "$cmd" >/dev/null && return 0
+  log "$cmd is missing: installing the Debian package $package"
+  if [[ $APT_UPDATED -eq 0 ]]; then
+    as_root apt-get update -qq
+    APT_UPDATED=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
+  command -v "$cmd" >/dev/null || die "$cmd still missing after installing $package"
+}
+
+# A TCP port free on the loopback interface right now (the kernel's pick).
+free_port() {
+  node -e 'const s = require("net").createServer();
+           s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+}

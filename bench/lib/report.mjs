@@ -1,0 +1,134 @@
+// Turns bench/run's measurements into Markdown tables.
+//   node report.mjs RUNS_TSV [SYSCALLS_TSV]
+// RUNS_TSV columns: mode scenario side pair rps requests cpu_s p99_ms non2xx sockerr checked
+// bad check. One section per mode ("per-core", "all-cores"), scenarios in file order.
+// Figures are medians over the pairs; ratios are the medians of the per-pair ratios ours/peer.
+// A run with a wrong answer (failed curl check, a bad body or status in the verified warm-up,
+// any non-2xx response) counts as zero; socket errors are flagged but keep their figures.
+
+import { readFileSync } from "node:fs";
+
+const [runsFile, syscallsFile] = process.argv.slice(2);
+if (!runsFile) {
+  console.error("usage: node report.mjs RUNS_TSV [SYSCALLS_TSV]");
+  process.exit(2);
+}
+
+function readTsv(file) {
+  const [header, ...lines] = readFileSync(file, "utf8").split("\n").filter((l) => l.trim());
+  const names = header.split("\t");
+  return lines.map((line) => Object.fromEntries(line.split("\t").map((v, i) => [names[i], v])));
+}
+
+function median(values) {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return NaN;
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+const count = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "—");
+const ratio = (x) => (Number.isFinite(x) ? x.toFixed(2) : "—");
+const ms = (x) => (Number.isFinite(x) ? `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms` : "—");
+
+// One measured run, with its problems spelled out and wrong answers counted as zero.
+function judge(row) {
+  const problems = [];
+  let wrong = false;
+  const requests = Number(row.requests);
+  const cpu = Number(row.cpu_s);
+  if (row.check !== "ok") { problems.push(row.check); wrong = true; }
+  if (Number(row.non2xx) > 0) { problems.push(`${row.non2xx} non-2xx responses`); wrong = true; }
+  if (Number(row.bad) > 0) {
+    problems.push(`${row.bad} of ${row.checked} warm-up responses wrong`);
+    wrong = true;
+  }
+  if (!(requests > 0)) { problems.push("no requests completed"); wrong = true; }
+  if (Number(row.sockerr) > 0) problems.push(`${row.sockerr} socket errors`);
+  return {
+    ...row,
+    problems,
+    wrong,
+    rps: wrong ? 0 : Number(row.rps),
+    efficiency: wrong ? 0 : cpu > 0 ? requests / cpu : NaN,
+    p99: Number(row.p99_ms),
+  };
+}
+
+function section(mode, rows) {
+  const out = [];
+  const notes = [];
+  const scenarios = [...new Set(rows.map((r) => r.scenario))];
+  out.push("| scenario | peer req/s | ours req/s | ratio | peer req/CPU-s | ours req/CPU-s | ratio " +
+           "| peer p99 | ours p99 |");
+  out.push("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+  for (const scenario of scenarios) {
+    const runs = rows.filter((r) => r.scenario === scenario);
+    const side = (name) => runs.filter((r) => r.side === name);
+    const flag = (name) => (side(name).some((r) => r.problems.length) ? " ⚠" : "");
+    const cell = (name, key, format) =>
+      side(name).length ? format(median(side(name).map((r) => r[key]))) + flag(name) : "—";
+    const pairRatios = (key) => {
+      const ratios = [];
+      for (const peer of side("peer")) {
+        const ours = side("ours").find((r) => r.pair === peer.pair);
+        if (ours && peer[key] > 0) ratios.push(ours[key] / peer[key]);
+      }
+      return ratio(median(ratios));
+    };
+    out.push(`| ${scenario} | ${cell("peer", "rps", count)} | ${cell("ours", "rps", count)} | ` +
+             `${pairRatios("rps")} | ${cell("peer", "efficiency", count)} | ` +
+             `${cell("ours", "efficiency", count)} | ${pairRatios("efficiency")} | ` +
+             `${cell("peer", "p99", ms)} | ${cell("ours", "p99", ms)} |`);
+    if (runs.every((r) => !Number.isFinite(r.p99))) {
+      notes.push(`- ${scenario}: no p99, wrk's latency percentiles are broken for pipelined ` +
+                 "requests (wg/wrk#236)");
+    }
+    for (const r of runs) {
+      if (r.problems.length) {
+        notes.push(`- ⚠ ${scenario} ${r.side} pair ${r.pair}: ${r.problems.join("; ")}` +
+                   (r.wrong ? " (counted as zero)" : ""));
+      }
+    }
+  }
+  const pairs = Math.max(...rows.map((r) => Number(r.pair)));
+  const title = mode === "per-core"
+    ? "Per core: server on CPU 0 (ours THREADS=1), wrk on CPU 1"
+    : "All cores: servers unpinned (ours THREADS=0, every CPU), wrk on CPU 1";
+  const runsTable = [
+    "| scenario | side | pair | req/s | requests | CPU s | req/CPU-s | p99 |",
+    "|---|---|--:|--:|--:|--:|--:|--:|",
+    ...rows.map((r) => `| ${r.scenario} | ${r.side} | ${r.pair} | ${count(r.rps)} | ` +
+                       `${count(Number(r.requests))} | ${Number(r.cpu_s).toFixed(2)} | ` +
+                       `${count(r.efficiency)} | ${ms(r.p99)} |`),
+  ];
+  return [`### ${title}`, "", `Medians of ${pairs} pair(s); ratio = median of ours/peer per pair.`,
+          "", ...out, "", ...notes, ...(notes.length ? [""] : []),
+          "<details><summary>every run</summary>", "", ...runsTable, "", "</details>", ""].join("\n");
+}
+
+function syscallsSection(file) {
+  const rows = readTsv(file);
+  const out = [
+    "### Syscalls per pipelined batch (H2 under strace, 16 requests per batch)",
+    "",
+    "Calls counted while wrk ran (server start-up subtracted); strace slows the server, so only",
+    "the counts mean anything. Target for ours: at most 1 read and 1 write per batch.",
+    "",
+    "| server | requests | batches | reads/batch | of which EAGAIN | writes/batch |",
+    "|---|--:|--:|--:|--:|--:|",
+  ];
+  for (const r of rows) {
+    const batches = Number(r.requests) / Number(r.depth);
+    const per = (x) => (batches > 0 ? (Number(x) / batches).toFixed(2) : "—");
+    out.push(`| ${r.side} | ${count(Number(r.requests))} | ${count(batches)} | ${per(r.reads)} | ` +
+             `${per(r.read_errors)} | ${per(r.writes)} |`);
+  }
+  return out.join("\n") + "\n";
+}
+
+const runs = readTsv(runsFile).map(judge);
+const modes = [...new Set(runs.map((r) => r.mode))];
+const parts = modes.map((mode) => section(mode, runs.filter((r) => r.mode === mode)));
+if (syscallsFile) parts.push(syscallsSection(syscallsFile));
+process.stdout.write(parts.join("\n"));
