@@ -43,17 +43,18 @@ WsConnection::WsConnection(LoopContext& loop, int fd, UpgradeTicket&& ticket,
       deflate_(ticket.deflate) {
   socket_->connection_ = this;
   if (!deflate_) return;
-  // Dedicated windows belong to this socket; the shared mode uses the loop's streams, which
-  // reset after every message as the negotiated no-context-takeover allows.
-  if (deflate_->client_no_context_takeover) {
+  // The shared mode uses the loop's 15-bit streams, reset after every message, which the
+  // negotiated parameters must allow; anything else gets streams of its own.
+  if (deflate_->fits_shared_inflater()) {
     if (!ctx_.shared_inflater) ctx_.shared_inflater = ws::Inflater::create(15, true);
     reader_.set_inflater(ctx_.shared_inflater ? &*ctx_.shared_inflater : nullptr);
   } else {
     own_inflater_ = ws::Inflater::create(deflate_->client_window_bits, false);
     reader_.set_inflater(own_inflater_ ? &*own_inflater_ : nullptr);
   }
-  if (deflate_->compress && !deflate_->server_no_context_takeover) {
-    own_deflater_ = ws::Deflater::create(deflate_->server_window_bits, false);
+  if (deflate_->compress && !deflate_->fits_shared_deflater()) {
+    own_deflater_ = ws::Deflater::create(deflate_->server_window_bits,
+                                         deflate_->server_no_context_takeover);
   }
 }
 
@@ -155,8 +156,9 @@ void WsConnection::handle_event(const ws::ReadEvent& event) {
 
 void WsConnection::on_peer_close(std::uint16_t code, std::string_view reason) {
   if (state_ == ReadyState::open) {
-    // Echo the client's code (RFC 6455 §5.5.1), then the server ends the TCP connection.
-    queue_close_frame(code == ws::close_code::no_status ? 0 : code, {});
+    // Echo the client's code and reason (RFC 6455 §5.5.1; Bun does the same), then the server
+    // ends the TCP connection. The reader checked both: a valid code, UTF-8, at most 123 bytes.
+    queue_close_frame(code == ws::close_code::no_status ? 0 : code, reason);
   }
   std::string kept(reason);  // the view dies with the input buffer in finish()
   finish(code, kept);
@@ -186,8 +188,11 @@ void WsConnection::call_handler(Call&& call) {
     } catch (...) {
       log("WebSocket error handler threw on " + endpoint_->settings().path);
     }
-    // Only this connection pays for its handler's failure.
-    if (!finished_) fail(ws::close_code::internal_error, reason_for(ws::close_code::internal_error));
+    // Only this connection pays for its handler's failure. A close handler that throws runs
+    // while the connection is already closed: failing again would call it again, without end.
+    if (state_ != ReadyState::closed) {
+      fail(ws::close_code::internal_error, reason_for(ws::close_code::internal_error));
+    }
   }
 }
 
@@ -386,14 +391,16 @@ void WsConnection::on_timer_expired() {
   const auto& settings = endpoint_->settings();
   const auto idle_ms = std::chrono::milliseconds(settings.idle_timeout).count();
   const std::int64_t silent = now - last_activity_ms_;
-  if (silent >= idle_ms) {
-    finish(ws::close_code::abnormal, {});
-    return;
-  }
   if (settings.send_pings && silent >= idle_ms / 2 && !ping_outstanding_) {
+    // The wheel ticks once a second, so this check may come late, even past the deadline:
+    // a client that was not pinged since it last spoke still gets half the timeout to answer.
     ping_outstanding_ = true;
     control(ws::Opcode::ping, {});
-    ctx_.loop.wheel().schedule(*this, last_activity_ms_ + idle_ms);
+    ctx_.loop.wheel().schedule(*this, std::max(last_activity_ms_ + idle_ms, now + idle_ms / 2));
+    return;
+  }
+  if (silent >= idle_ms) {
+    finish(ws::close_code::abnormal, {});
     return;
   }
   arm_idle_timer();
