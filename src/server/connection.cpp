@@ -306,12 +306,13 @@ void HttpConnection::hand_off_to_websocket() {
   auto* socket = new WsConnection(ctx_, fd_, std::move(*ticket), remote_address_);
   std::string_view early_input = input_.view();
   std::string_view unsent(output_.data() + output_sent_, output_.size() - output_sent_);
-  int fd = std::exchange(fd_, -1);
-  (void)fd;
+  fd_ = -1;  // owned by the WebSocket connection now
   closed_ = true;
   ctx_.loop.wheel().cancel(*this);
   ctx_.connections.erase(this);  // the connection count moves with the socket
   socket->start(early_input, unsent);
+  // A graceful stop that began while the upgrade was under way missed this socket.
+  if (ctx_.draining) socket->go_away();
   destroy_when_idle();
 }
 
@@ -441,7 +442,8 @@ void HttpConnection::on_timer_expired() {
 }
 
 void HttpConnection::drain() {
-  if (closed_) return;
+  // An accepted upgrade becomes a WebSocket, which the stop then closes with 1001.
+  if (closed_ || upgrade_) return;
   if (idle() && input_.empty() && output_sent_ == output_.size() && file_fd_ < 0) close();
 }
 

@@ -17,6 +17,8 @@ constexpr std::size_t kReadChunk = 16 * 1024;
 // How long a closing socket waits for the client's close frame before dropping the TCP link.
 constexpr std::int64_t kCloseHandshakeMs = 5'000;
 constexpr std::size_t kKeptOutputCapacity = 64 * 1024;
+// How long a finished socket may take to receive its last bytes and send its FIN.
+constexpr std::int64_t kLingerMs = 2'000;
 
 const char* reason_for(std::uint16_t code) {
   switch (code) {
@@ -79,6 +81,10 @@ void WsConnection::start(std::string_view early_input, std::string_view unsent_o
 }
 
 void WsConnection::on_io(std::uint32_t events) {
+  if (lingering_) {
+    linger_io(events);
+    return;
+  }
   if (finished_) return;
   if (events & (EPOLLERR | EPOLLHUP)) {
     finish(ws::close_code::abnormal, {});
@@ -161,12 +167,12 @@ void WsConnection::on_peer_close(std::uint16_t code, std::string_view reason) {
     queue_close_frame(code == ws::close_code::no_status ? 0 : code, reason);
   }
   std::string kept(reason);  // the view dies with the input buffer in finish()
-  finish(code, kept);
+  finish(code, kept, Ending::graceful);
 }
 
 void WsConnection::fail(std::uint16_t code, std::string_view reason) {
   if (state_ == ReadyState::open) queue_close_frame(code, reason);
-  finish(code, reason);
+  finish(code, reason, Ending::graceful);
 }
 
 template <class Call>
@@ -215,14 +221,12 @@ int WsConnection::send(ws::Opcode opcode, std::string_view payload, bool compres
 
 int WsConnection::queue_frame(ws::Opcode opcode, std::string_view payload, bool compress) {
   if (!admit(payload.size() + ws::kMaxServerFrameHeaderSize)) return 0;
-  const bool was_blocked = write_blocked_ || buffered_amount() > 0;
   if (!(compress && append_compressed(opcode, payload))) ws::append_frame(output_, opcode, payload);
   request_flush();
   if (write_blocked_) {
     backpressured_ = true;
     return -1;
   }
-  (void)was_blocked;
   return static_cast<int>(std::min<std::size_t>(payload.size(), INT32_MAX));
 }
 
@@ -326,7 +330,10 @@ void WsConnection::cork_end() {
 
 void WsConnection::flush() {
   if (finished_ || write_blocked_) return;
-  if (!send_output()) return;
+  if (!send_output()) {
+    finish(ws::close_code::abnormal, {});
+    return;
+  }
   if (!write_blocked_ && backpressured_ && buffered_amount() == 0) {
     backpressured_ = false;
     if (endpoint_->has_drain()) call_handler([&] { endpoint_->on_drain(*socket_); });
@@ -348,8 +355,7 @@ bool WsConnection::send_output() {
       backpressured_ = true;
       return true;
     }
-    finish(ws::close_code::abnormal, {});
-    return false;
+    return false;  // the caller ends the connection
   }
   output_sent_ = 0;
   if (output_.capacity() > kKeptOutputCapacity) {
@@ -362,11 +368,7 @@ bool WsConnection::send_output() {
 
 void WsConnection::update_interest() {
   if (finished_) return;
-  std::uint32_t wanted = EPOLLIN | EPOLLRDHUP;
-  if (write_blocked_) wanted |= EPOLLOUT;
-  if (wanted == interest_) return;
-  interest_ = wanted;
-  ctx_.loop.modify(fd_, wanted, this);
+  set_interest(EPOLLIN | EPOLLRDHUP | (write_blocked_ ? EPOLLOUT : 0u));
 }
 
 void WsConnection::arm_idle_timer() {
@@ -378,6 +380,7 @@ void WsConnection::arm_idle_timer() {
 }
 
 void WsConnection::on_timer_expired() {
+  if (lingering_) return end_lingering();
   if (finished_) return;
   const std::int64_t now = ctx_.loop.now_ms();
   if (state_ == ReadyState::closing) {
@@ -407,7 +410,7 @@ void WsConnection::on_timer_expired() {
   if (!scheduled()) ctx_.loop.wheel().schedule(*this, last_activity_ms_ + idle_ms);
 }
 
-void WsConnection::finish(int code, std::string_view reason) {
+void WsConnection::finish(int code, std::string_view reason, Ending ending) {
   if (finished_) return;
   state_ = ReadyState::closed;
   // Inside the close handler the socket has no subscriptions (as in Bun).
@@ -415,19 +418,71 @@ void WsConnection::finish(int code, std::string_view reason) {
   std::string kept_reason(reason);
   call_handler([&] { endpoint_->on_close(*socket_, code, kept_reason); });
   finished_ = true;
-  // Best effort for a queued close frame; the client may already be gone.
-  if (output_sent_ < output_.size()) {
-    [[maybe_unused]] auto n = ::send(fd_, output_.data() + output_sent_,
-                                     output_.size() - output_sent_, MSG_NOSIGNAL | MSG_DONTWAIT);
+  if (ending == Ending::graceful) {
+    start_lingering();
+  } else {
+    release_socket();
+    ctx_.loop.defer([this] { delete this; });
   }
+}
+
+// After a close frame the socket stays open until what is queued (echoes before the close,
+// the close frame) has been sent, then the write side is shut and the client's remaining bytes
+// are read until its FIN: closing with unread data would send a reset that can destroy the
+// close frame on its way.
+void WsConnection::start_lingering() {
+  lingering_ = true;
+  ctx_.loop.wheel().schedule(*this, ctx_.loop.now_ms() + kLingerMs);
+  continue_lingering();
+}
+
+void WsConnection::continue_lingering() {
+  if (!write_shut_) {
+    if (!send_output()) return end_lingering();
+    if (write_blocked_) {
+      set_interest(EPOLLOUT);
+      return;
+    }
+    ::shutdown(fd_, SHUT_WR);
+    write_shut_ = true;
+  }
+  set_interest(EPOLLIN | EPOLLRDHUP);
+  discard_input();
+}
+
+void WsConnection::linger_io(std::uint32_t events) {
+  if (events & (EPOLLERR | EPOLLHUP)) return end_lingering();
+  if (events & EPOLLOUT) write_blocked_ = false;
+  continue_lingering();
+}
+
+void WsConnection::discard_input() {
+  char sink[4096];
+  for (;;) {
+    ssize_t n = ::recv(fd_, sink, sizeof sink, 0);
+    if (n > 0) continue;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    return end_lingering();  // the client's FIN (or an error): done
+  }
+}
+
+void WsConnection::end_lingering() {
+  if (fd_ < 0) return;
+  lingering_ = false;
   release_socket();
   ctx_.loop.defer([this] { delete this; });
+}
+
+void WsConnection::set_interest(std::uint32_t wanted) {
+  if (wanted == interest_) return;
+  interest_ = wanted;
+  ctx_.loop.modify(fd_, wanted, this);
 }
 
 void WsConnection::release_socket() {
   ctx_.loop.wheel().cancel(*this);
   ctx_.loop.remove(fd_);
-  ::shutdown(fd_, SHUT_WR);
   ::close(fd_);
   fd_ = -1;
   ctx_.websockets.erase(this);

@@ -76,7 +76,15 @@ class WsConnection final : public net::IoHandler,
   bool send_output();
   void update_interest();
   void arm_idle_timer();
-  void finish(int code, std::string_view reason);
+  // graceful: a close frame is queued; send it and wait for the client's FIN before closing.
+  enum class Ending { abrupt, graceful };
+  void finish(int code, std::string_view reason, Ending ending = Ending::abrupt);
+  void start_lingering();
+  void continue_lingering();
+  void linger_io(std::uint32_t events);
+  void discard_input();
+  void end_lingering();
+  void set_interest(std::uint32_t wanted);
   void release_socket();
 
   LoopContext& ctx_;
@@ -102,6 +110,8 @@ class WsConnection final : public net::IoHandler,
 
   ReadyState state_ = ReadyState::open;
   bool finished_ = false;
+  bool lingering_ = false;
+  bool write_shut_ = false;
   std::int64_t last_activity_ms_ = 0;
   std::int64_t close_deadline_ms_ = 0;  // closing: when to give up waiting for the echo
   bool ping_outstanding_ = false;

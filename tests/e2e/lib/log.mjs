@@ -14,10 +14,15 @@ export function logStamp(date) {
     `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
+// time(), which the server's stamps come from, reads the kernel's coarse clock: it may lag the
+// clock Date reads by up to one scheduler tick, so a line written just after a second began can
+// still carry the second before.
+const COARSE_CLOCK_LAG_MS = 20;
+
 /** Every stamp from the second of `before` to the second of `after`, inclusive. */
 export function stampsBetween(before, after) {
   const stamps = new Set();
-  const first = Math.floor(before.getTime() / 1000) * 1000;
+  const first = Math.floor((before.getTime() - COARSE_CLOCK_LAG_MS) / 1000) * 1000;
   for (let t = first; t <= after.getTime(); t += 1000) stamps.add(logStamp(new Date(t)));
   return stamps;
 }
