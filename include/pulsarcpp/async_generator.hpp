@@ -8,6 +8,8 @@
 // pauses the generator instead of growing a buffer.
 
 #include <coroutine>
+
+#include "pulsarcpp/task.hpp"
 #include <exception>
 #include <optional>
 #include <utility>
@@ -21,6 +23,7 @@ class [[nodiscard]] AsyncGenerator {
     std::optional<T> current;
     std::coroutine_handle<> consumer;
     std::exception_ptr error;
+    detail::Rendezvous rendezvous;  // per next(): see Task
 
     AsyncGenerator get_return_object() noexcept {
       return AsyncGenerator{std::coroutine_handle<promise_type>::from_promise(*this)};
@@ -61,10 +64,13 @@ class [[nodiscard]] AsyncGenerator {
     struct Awaiter {
       Handle handle;
       bool await_ready() const noexcept { return !handle || handle.done(); }
-      std::coroutine_handle<> await_suspend(std::coroutine_handle<> consumer) noexcept {
-        handle.promise().current.reset();
-        handle.promise().consumer = consumer;
-        return handle;
+      bool await_suspend(std::coroutine_handle<> consumer) noexcept {
+        auto& promise = handle.promise();
+        promise.current.reset();
+        promise.consumer = consumer;
+        promise.rendezvous.reset();
+        handle.resume();
+        return !promise.rendezvous.arrive();
       }
       std::optional<T> await_resume() {
         if (!handle) return std::nullopt;
@@ -84,8 +90,10 @@ class [[nodiscard]] AsyncGenerator {
   struct HandBack {
     bool await_ready() const noexcept { return false; }
     std::coroutine_handle<> await_suspend(Handle self) noexcept {
-      auto consumer = self.promise().consumer;
-      return consumer ? consumer : std::noop_coroutine();
+      auto& promise = self.promise();
+      // Yielded inside next()'s resume(): return there; else the consumer waits to be resumed.
+      if (!promise.consumer || !promise.rendezvous.arrive()) return std::noop_coroutine();
+      return promise.consumer;
     }
     void await_resume() const noexcept {}
   };

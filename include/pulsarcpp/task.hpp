@@ -5,6 +5,7 @@
 // resumed by the event loop of its connection (offload, sleep_for and I/O all post the
 // resumption back to that loop), so handler code never needs a lock for per-connection state.
 
+#include <atomic>
 #include <coroutine>
 #include <exception>
 #include <optional>
@@ -17,13 +18,24 @@ class Task;
 
 namespace detail {
 
-// Resumes whoever awaited the finished task (symmetric transfer: no stack growth).
+// Who continues the awaiting coroutine: the awaiter, when the task finished while it was being
+// started (no suspension, no stack growth, whatever the optimizer does with tail calls), or the
+// task's end, when it finished later from the loop. Both arrive here; the second one continues.
+struct Rendezvous {
+  std::atomic<bool> first_arrived{false};
+  bool arrive() noexcept { return first_arrived.exchange(true, std::memory_order_acq_rel); }
+  void reset() noexcept { first_arrived.store(false, std::memory_order_relaxed); }
+};
+
 struct FinalAwaiter {
   bool await_ready() const noexcept { return false; }
   template <class Promise>
   std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> done) noexcept {
-    auto continuation = done.promise().continuation;
-    return continuation ? continuation : std::noop_coroutine();
+    auto& promise = done.promise();
+    if (!promise.continuation) return std::noop_coroutine();
+    // Finished inside the awaiter's resume(): return there and let it continue.
+    if (!promise.rendezvous.arrive()) return std::noop_coroutine();
+    return promise.continuation;
   }
   void await_resume() const noexcept {}
 };
@@ -31,6 +43,7 @@ struct FinalAwaiter {
 struct PromiseBase {
   std::coroutine_handle<> continuation;
   std::exception_ptr error;
+  Rendezvous rendezvous;
 
   std::suspend_always initial_suspend() const noexcept { return {}; }
   FinalAwaiter final_suspend() const noexcept { return {}; }
@@ -90,9 +103,11 @@ class [[nodiscard]] Task {
     struct Awaiter {
       Handle handle;
       bool await_ready() const noexcept { return !handle || handle.done(); }
-      std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
+      bool await_suspend(std::coroutine_handle<> awaiting) noexcept {
         handle.promise().continuation = awaiting;
-        return handle;
+        handle.resume();
+        // Suspend only if the task is still running; else the awaiting coroutine goes on here.
+        return !handle.promise().rendezvous.arrive();
       }
       T await_resume() { return handle.promise().take(); }
     };

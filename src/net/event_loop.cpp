@@ -185,6 +185,9 @@ void EventLoop::run_deferred() {
     auto batch = std::move(deferred_);
     deferred_.clear();
     for (auto& fn : batch) fn();
+    // Deferred work may schedule flushes (a connection handed to a WebSocket that writes, then
+    // fails and is closed); they run before the next batch, which may destroy their objects.
+    run_flushes();
   }
 }
 

@@ -25,6 +25,8 @@ constexpr std::size_t kSendfileSlice = 1024 * 1024;
 // Output buffers larger than this are given back once drained, so an idle connection that once
 // sent a large body does not keep the memory.
 constexpr std::size_t kKeptOutputCapacity = 64 * 1024;
+// How long a closing connection reads what the client still sends, waiting for its FIN.
+constexpr std::int64_t kLingerMs = 2'000;
 
 void append_chunk(std::string& out, std::string_view data) {
   char size[20];
@@ -67,6 +69,10 @@ bool HttpConnection::start() {
 
 void HttpConnection::on_io(std::uint32_t events) {
   if (closed_) return;
+  if (lingering_) {
+    if (events & (EPOLLERR | EPOLLHUP)) return close();
+    return discard_input();
+  }
   // HUP (both directions shut, or reset) is reported even when we are not reading; nothing can
   // be delivered any more, and waiting would spin the loop.
   if (events & (EPOLLERR | EPOLLHUP)) {
@@ -349,12 +355,36 @@ void HttpConnection::flush() {
   if (upgrade_) return;  // the socket is about to become a WebSocket connection
   if (output_sent_ == output_.size() && file_fd_ < 0 && idle() && !resume_requests_) {
     if (!keep_alive_ || (ctx_.draining && input_.empty())) {
-      close();
+      close_after_reading();
       return;
     }
   }
   update_interest();
   arm_timer();
+}
+
+// Closing a socket with unread bytes makes the kernel send a reset, which can destroy the
+// response still on its way (a 413 while the client is sending its body). So shut the write
+// side, read and drop what the client still sends until its FIN, and only then close.
+void HttpConnection::close_after_reading() {
+  if (peer_closed_ || lingering_) return close();
+  lingering_ = true;
+  ::shutdown(fd_, SHUT_WR);
+  ctx_.loop.wheel().schedule(*this, ctx_.loop.now_ms() + kLingerMs);
+  interest_ = EPOLLIN | EPOLLRDHUP;
+  ctx_.loop.modify(fd_, interest_, this);
+  discard_input();
+}
+
+void HttpConnection::discard_input() {
+  char sink[4096];
+  for (;;) {
+    ssize_t n = ::recv(fd_, sink, sizeof sink, 0);
+    if (n > 0) continue;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+    return close();
+  }
 }
 
 bool HttpConnection::send_output() {
@@ -432,6 +462,7 @@ void HttpConnection::arm_timer() {
 
 void HttpConnection::on_timer_expired() {
   if (closed_) return;
+  if (lingering_) return close();
   if (request_started_ms_ != 0 && !write_blocked_ && output_sent_ == output_.size()) {
     queue_protocol_error(408);
     request_started_ms_ = 0;

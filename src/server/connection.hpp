@@ -64,6 +64,8 @@ class HttpConnection final : public net::IoHandler, public net::Flushable, publi
   void update_interest();
   void arm_timer();
   void close();
+  void close_after_reading();
+  void discard_input();
   void destroy_when_idle();
   bool idle() const noexcept;
 
@@ -92,6 +94,7 @@ class HttpConnection final : public net::IoHandler, public net::Flushable, publi
   bool peer_closed_ = false;       // the client shut down its sending side
   bool write_blocked_ = false;     // the socket buffer is full: wait for EPOLLOUT
   bool closed_ = false;
+  bool lingering_ = false;  // write side shut; reading until the client's FIN
   bool destroy_scheduled_ = false;
   std::uint32_t interest_ = 0;
 

@@ -44,7 +44,30 @@ std::pair<std::string, std::uint16_t> peer_of(const sockaddr_storage& address) {
 
 }  // namespace
 
-int open_listen_socket(const std::string& hostname, std::uint16_t port) {
+namespace {
+
+// Listening sockets share a port through SO_REUSEPORT, which would also let a second server
+// (or a second run of the same program) bind it and silently take half the connections. A
+// probe without SO_REUSEPORT tells whether anyone listens there already.
+void ensure_port_free(const addrinfo& ai, const std::string& hostname, std::uint16_t port) {
+  int probe = ::socket(ai.ai_family, ai.ai_socktype | SOCK_CLOEXEC, 0);
+  if (probe < 0) return;
+  set_option(probe, SOL_SOCKET, SO_REUSEADDR);  // TIME_WAIT leftovers do not count
+  if (ai.ai_family == AF_INET6) {
+    int off = 0;
+    ::setsockopt(probe, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+  }
+  const bool in_use = ::bind(probe, ai.ai_addr, ai.ai_addrlen) != 0 && errno == EADDRINUSE;
+  ::close(probe);
+  if (in_use) {
+    throw StartError("cannot listen on " + describe(hostname, port) +
+                     ": the port is already in use");
+  }
+}
+
+}  // namespace
+
+int open_listen_socket(const std::string& hostname, std::uint16_t port, bool first) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -58,6 +81,14 @@ int open_listen_socket(const std::string& hostname, std::uint16_t port) {
   }
   int error = 0;
   for (addrinfo* ai = found; ai; ai = ai->ai_next) {
+    if (first && port != 0) {
+      try {
+        ensure_port_free(*ai, hostname, port);
+      } catch (...) {
+        ::freeaddrinfo(found);
+        throw;
+      }
+    }
     int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
       error = errno;

@@ -12,9 +12,10 @@
 
 namespace pulsarcpp::detail {
 
-/// Binds and listens on hostname:port (port 0 = ephemeral). Returns the fd; throws StartError
-/// with the reason (address in use, unknown host...).
-int open_listen_socket(const std::string& hostname, std::uint16_t port);
+/// Binds and listens on hostname:port (port 0 = ephemeral) with SO_REUSEPORT. `first`: the
+/// server's first listener, which also refuses a port someone already listens on. Returns the
+/// fd; throws StartError with the reason (address in use, unknown host...).
+int open_listen_socket(const std::string& hostname, std::uint16_t port, bool first);
 /// The port a bound socket got.
 std::uint16_t bound_port(int fd);
 

@@ -109,7 +109,7 @@ void Server::Impl::listen(Server* self) {
                              options.limits.max_body_bytes};
     context.open_connections = &open_connections;
     context.index = i;
-    int fd = detail::open_listen_socket(options.hostname, i == 0 ? wanted : port);
+    int fd = detail::open_listen_socket(options.hostname, i == 0 ? wanted : port, i == 0);
     if (i == 0) port = detail::bound_port(fd);
     loop->listener = std::make_unique<detail::Listener>(context, fd);
     loops.push_back(std::move(loop));

@@ -301,7 +301,12 @@ void WsConnection::close(int code, std::string_view reason) {
   request_flush();
 }
 
-void WsConnection::terminate() { finish(ws::close_code::abnormal, {}); }
+void WsConnection::terminate() {
+  // A finished socket may still be lingering; a forced stop (the drain deadline) ends that too,
+  // or the socket would outlive its loop.
+  if (lingering_) return end_lingering();
+  finish(ws::close_code::abnormal, {});
+}
 
 void WsConnection::go_away() {
   close(ws::close_code::going_away, reason_for(ws::close_code::going_away));
@@ -411,7 +416,8 @@ void WsConnection::on_timer_expired() {
 }
 
 void WsConnection::finish(int code, std::string_view reason, Ending ending) {
-  if (finished_) return;
+  // Also refused while the close handler runs (terminate() from it): it would run again.
+  if (finished_ || state_ == ReadyState::closed) return;
   state_ = ReadyState::closed;
   // Inside the close handler the socket has no subscriptions (as in Bun).
   while (!topics_.empty()) unsubscribe(topics_.back());

@@ -1,0 +1,370 @@
+#include "net/event_loop.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace pulsarcpp::net {
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+// Runs iterations until `done` holds; fails (instead of hanging) after `limit`.
+template <class Predicate>
+bool run_until(EventLoop& loop, Predicate done, std::chrono::milliseconds limit = 5s) {
+  const auto deadline = Clock::now() + limit;
+  while (!done()) {
+    if (Clock::now() > deadline) return false;
+    loop.run_once(50);
+  }
+  return true;
+}
+
+class RecordingFlusher final : public Flushable {
+ public:
+  explicit RecordingFlusher(std::vector<std::string>& log, std::string name = "flush")
+      : log_(log), name_(std::move(name)) {}
+  void flush() override {
+    ++count;
+    log_.push_back(name_);
+    if (on_flush) on_flush();
+  }
+  int count = 0;
+  std::function<void()> on_flush;
+
+ private:
+  std::vector<std::string>& log_;
+  std::string name_;
+};
+
+TEST(EventLoopTest, CurrentIsTheRunningLoop) {
+  EventLoop loop;
+  EXPECT_EQ(EventLoop::current(), nullptr);
+  EventLoop* seen = nullptr;
+  loop.post([&] { seen = EventLoop::current(); });
+  loop.run_once(0);
+  EXPECT_EQ(seen, &loop);
+  EventLoop* other_thread = &loop;
+  std::thread([&] { other_thread = EventLoop::current(); }).join();
+  EXPECT_EQ(other_thread, nullptr);
+}
+
+TEST(EventLoopTest, PostsFromManyThreadsAllRunInOrderPerThread) {
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 2000;
+  EventLoop loop;
+  std::vector<std::vector<int>> seen(kThreads);  // touched only on the loop thread
+  std::thread runner([&] { loop.run(); });
+  std::vector<std::thread> producers;
+  for (int t = 0; t < kThreads; ++t) {
+    producers.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) loop.post([&seen, t, i] { seen[t].push_back(i); });
+    });
+  }
+  for (auto& producer : producers) producer.join();
+  loop.stop();
+  runner.join();
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_EQ(seen[t].size(), static_cast<std::size_t>(kPerThread)) << "thread " << t;
+    for (int i = 0; i < kPerThread; ++i) ASSERT_EQ(seen[t][i], i) << "thread " << t;
+  }
+}
+
+TEST(EventLoopTest, PostFromAnotherThreadWakesABlockedLoop) {
+  EventLoop loop;
+  std::atomic<bool> ran{false};
+  std::thread poster([&] { loop.post([&] { ran = true; }); });
+  const auto started = Clock::now();
+  // Without the eventfd wake-up this would sleep for the full 5 s.
+  while (!ran && Clock::now() - started < 5s) loop.run_once(5000);
+  poster.join();
+  EXPECT_TRUE(ran);
+  EXPECT_LT(Clock::now() - started, 4s);
+}
+
+TEST(EventLoopTest, PostFromTheLoopRunsWithoutWaiting) {
+  EventLoop loop;
+  int runs = 0;
+  loop.post([&] {
+    ++runs;
+    loop.post([&] { ++runs; });  // must not wait for an event to be noticed
+  });
+  const auto started = Clock::now();
+  loop.run_once(0);
+  loop.run_once(5000);
+  EXPECT_EQ(runs, 2);
+  EXPECT_LT(Clock::now() - started, 1s);
+}
+
+TEST(EventLoopTest, TimersFireInDeadlineOrder) {
+  EventLoop loop;
+  std::vector<int> order;
+  loop.add_timer(30ms, [&] { order.push_back(30); });
+  loop.add_timer(10ms, [&] { order.push_back(10); });
+  loop.add_timer(20ms, [&] { order.push_back(20); });
+  ASSERT_TRUE(run_until(loop, [&] { return order.size() == 3; }));
+  EXPECT_EQ(order, (std::vector<int>{10, 20, 30}));
+}
+
+TEST(EventLoopTest, TimersWithTheSameDelayFireInInsertionOrder) {
+  EventLoop loop;
+  std::vector<int> order;
+  for (int i = 0; i < 5; ++i) loop.add_timer(0ms, [&, i] { order.push_back(i); });
+  ASSERT_TRUE(run_until(loop, [&] { return order.size() == 5; }));
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4}));
+}
+
+TEST(EventLoopTest, TimerDoesNotFireBeforeItsDelay) {
+  EventLoop loop;
+  bool fired = false;
+  const auto started = Clock::now();
+  loop.add_timer(50ms, [&] { fired = true; });
+  ASSERT_TRUE(run_until(loop, [&] { return fired; }));
+  EXPECT_GE(Clock::now() - started, 50ms);
+}
+
+TEST(EventLoopTest, CancelledTimerNeverFires) {
+  EventLoop loop;
+  std::vector<int> order;
+  loop.add_timer(10ms, [&] { order.push_back(1); });
+  auto cancelled = loop.add_timer(20ms, [&] { order.push_back(2); });
+  loop.add_timer(30ms, [&] { order.push_back(3); });
+  loop.cancel_timer(cancelled);
+  loop.cancel_timer(cancelled);  // twice is harmless
+  loop.cancel_timer(987654);     // unknown ids too
+  ASSERT_TRUE(run_until(loop, [&] { return order.size() == 2; }));
+  EXPECT_EQ(order, (std::vector<int>{1, 3}));
+}
+
+TEST(EventLoopTest, TimerCallbackMayCancelAnotherDueTimer) {
+  EventLoop loop;
+  std::vector<int> order;
+  EventLoop::TimerId second = 0;
+  loop.add_timer(0ms, [&] {
+    order.push_back(1);
+    loop.cancel_timer(second);
+  });
+  second = loop.add_timer(0ms, [&] { order.push_back(2); });
+  loop.add_timer(1ms, [&] { order.push_back(3); });
+  ASSERT_TRUE(run_until(loop, [&] { return order.size() == 2; }));
+  EXPECT_EQ(order, (std::vector<int>{1, 3}));
+}
+
+TEST(EventLoopTest, TimerCallbackMayAddTimers) {
+  EventLoop loop;
+  int fired = 0;
+  std::function<void()> again = [&] {
+    if (++fired < 3) loop.add_timer(1ms, again);
+  };
+  loop.add_timer(1ms, again);
+  ASSERT_TRUE(run_until(loop, [&] { return fired == 3; }));
+}
+
+TEST(EventLoopTest, TimerIdsAreUnique) {
+  EventLoop loop;
+  auto a = loop.add_timer(1s, [] {});
+  auto b = loop.add_timer(1s, [] {});
+  EXPECT_NE(a, b);
+}
+
+TEST(EventLoopTest, RunOnceWithZeroTimeoutReturnsAtOnce) {
+  EventLoop loop;
+  const auto started = Clock::now();
+  EXPECT_TRUE(loop.run_once(0));
+  EXPECT_LT(Clock::now() - started, 500ms);
+}
+
+TEST(EventLoopTest, RunOnceWaitsForItsTimeoutWhenIdle) {
+  EventLoop loop;
+  const auto started = Clock::now();
+  EXPECT_TRUE(loop.run_once(60));
+  const auto took = Clock::now() - started;
+  EXPECT_GE(took, 50ms);
+  EXPECT_LT(took, 3s);
+}
+
+TEST(EventLoopTest, RunOnceWakesForTheNextTimer) {
+  EventLoop loop;
+  bool fired = false;
+  loop.add_timer(20ms, [&] { fired = true; });
+  const auto started = Clock::now();
+  // A timer shortens an infinite wait: one or two rounds, not forever.
+  for (int i = 0; i < 3 && !fired; ++i) loop.run_once(-1);
+  EXPECT_TRUE(fired);
+  EXPECT_LT(Clock::now() - started, 3s);
+}
+
+TEST(EventLoopTest, RunOnceWakesForTheWheel) {
+  struct Timer final : WheelTimer {
+    bool fired = false;
+    void on_timer_expired() override { fired = true; }
+  };
+  EventLoop loop;
+  Timer timer;
+  loop.wheel().schedule(timer, EventLoop::clock_ms() + 10);
+  const auto started = Clock::now();
+  // The wheel has one-second slots: at most ~2 s, not the 10 s asked for.
+  while (!timer.fired && Clock::now() - started < 5s) loop.run_once(10'000);
+  EXPECT_TRUE(timer.fired);
+  EXPECT_LT(Clock::now() - started, 3s);
+}
+
+TEST(EventLoopTest, NowMsAdvancesWithIterations) {
+  EventLoop loop;
+  const auto before = loop.now_ms();
+  loop.run_once(30);
+  EXPECT_GE(loop.now_ms(), before + 25);
+  EXPECT_LE(loop.now_ms(), EventLoop::clock_ms());
+}
+
+TEST(EventLoopTest, ScheduleFlushRunsOncePerIteration) {
+  EventLoop loop;
+  std::vector<std::string> log;
+  RecordingFlusher flusher(log);
+  loop.post([&] {
+    loop.schedule_flush(flusher);
+    loop.schedule_flush(flusher);
+  });
+  loop.add_timer(0ms, [&] { loop.schedule_flush(flusher); });
+  ASSERT_TRUE(run_until(loop, [&] { return flusher.count > 0; }));
+  loop.run_once(0);
+  EXPECT_EQ(flusher.count, 1);
+  // A new iteration may flush again.
+  loop.post([&] { loop.schedule_flush(flusher); });
+  loop.run_once(0);
+  EXPECT_EQ(flusher.count, 2);
+}
+
+TEST(EventLoopTest, FlushesRunAfterTimersAndPostedWork) {
+  EventLoop loop;
+  std::vector<std::string> log;
+  RecordingFlusher flusher(log);
+  loop.post([&] {
+    loop.schedule_flush(flusher);
+    log.push_back("post 1");
+  });
+  loop.post([&] { log.push_back("post 2"); });
+  loop.run_once(0);
+  EXPECT_EQ(log, (std::vector<std::string>{"post 1", "post 2", "flush"}));
+}
+
+TEST(EventLoopTest, FlushScheduledByAFlushRunsInTheSameIteration) {
+  EventLoop loop;
+  std::vector<std::string> log;
+  RecordingFlusher first(log, "first");
+  RecordingFlusher second(log, "second");
+  first.on_flush = [&] { loop.schedule_flush(second); };
+  loop.post([&] { loop.schedule_flush(first); });
+  loop.run_once(0);
+  EXPECT_EQ(log, (std::vector<std::string>{"first", "second"}));
+}
+
+TEST(EventLoopTest, FlushMayRescheduleItselfForOneMoreRound) {
+  EventLoop loop;
+  std::vector<std::string> log;
+  RecordingFlusher flusher(log);
+  flusher.on_flush = [&] {
+    if (flusher.count == 1) loop.schedule_flush(flusher);
+  };
+  loop.post([&] { loop.schedule_flush(flusher); });
+  loop.run_once(0);
+  EXPECT_EQ(flusher.count, 2);
+  loop.run_once(0);
+  EXPECT_EQ(flusher.count, 2);
+}
+
+TEST(EventLoopTest, DeferRunsAfterTheFlushes) {
+  EventLoop loop;
+  std::vector<std::string> log;
+  RecordingFlusher flusher(log);
+  loop.post([&] {
+    loop.defer([&] { log.push_back("deferred"); });
+    loop.schedule_flush(flusher);
+  });
+  loop.run_once(0);
+  EXPECT_EQ(log, (std::vector<std::string>{"flush", "deferred"}));
+}
+
+TEST(EventLoopTest, DeferredWorkMayDeferMoreInTheSameIteration) {
+  EventLoop loop;
+  std::vector<std::string> log;
+  loop.post([&] {
+    loop.defer([&] {
+      log.push_back("a");
+      loop.defer([&] { log.push_back("b"); });
+    });
+  });
+  loop.run_once(0);
+  EXPECT_EQ(log, (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(EventLoopTest, StopFromAnotherThreadEndsRun) {
+  EventLoop loop;
+  std::atomic<bool> started{false};
+  loop.post([&] { started = true; });
+  std::thread runner([&] { loop.run(); });
+  while (!started) std::this_thread::yield();
+  loop.stop();
+  runner.join();  // hangs (and the test times out) if stop is lost
+  EXPECT_TRUE(loop.stopping());
+}
+
+TEST(EventLoopTest, RunOnceReportsStop) {
+  EventLoop loop;
+  EXPECT_FALSE(loop.stopping());
+  loop.stop();
+  EXPECT_FALSE(loop.run_once(0));
+  EXPECT_TRUE(loop.stopping());
+}
+
+TEST(EventLoopTest, WorkPostedBeforeStopStillRuns) {
+  EventLoop loop;
+  std::vector<int> order;
+  loop.post([&] { order.push_back(1); });
+  loop.stop();
+  loop.post([&] { order.push_back(2); });
+  loop.run();
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+}
+
+TEST(EventLoopTest, ReadableDescriptorCallsItsHandler) {
+  struct Reader final : IoHandler {
+    int fd = -1;
+    std::uint32_t events = 0;
+    std::string got;
+    void on_io(std::uint32_t e) override {
+      events |= e;
+      char buffer[16];
+      ssize_t n = ::read(fd, buffer, sizeof buffer);
+      if (n > 0) got.append(buffer, static_cast<std::size_t>(n));
+    }
+  };
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  EventLoop loop;
+  Reader reader;
+  reader.fd = fds[0];
+  ASSERT_EQ(loop.add(fds[0], EPOLLIN, &reader), 0);
+  EXPECT_NE(loop.add(fds[0], EPOLLIN, &reader), 0);  // already registered: an errno, no throw
+  ASSERT_EQ(::write(fds[1], "hi", 2), 2);
+  ASSERT_TRUE(run_until(loop, [&] { return reader.got == "hi"; }));
+  EXPECT_TRUE(reader.events & EPOLLIN);
+
+  // With no interest left, data waits unread.
+  ASSERT_EQ(loop.modify(fds[0], 0, &reader), 0);
+  ASSERT_EQ(::write(fds[1], "x", 1), 1);
+  loop.run_once(20);
+  EXPECT_EQ(reader.got, "hi");
+  loop.remove(fds[0]);
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+}  // namespace
+}  // namespace pulsarcpp::net

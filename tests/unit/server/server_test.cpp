@@ -1,0 +1,391 @@
+#include "pulsarcpp/server.hpp"
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "pulsarcpp/pulsarcpp.hpp"
+#include "support/raw_client.hpp"
+#include "support/test_server.hpp"
+
+namespace pulsarcpp {
+namespace {
+
+using namespace std::chrono_literals;
+using test::get_request;
+using test::RawClient;
+using test::Signal;
+using test::TestServer;
+
+Response hello(Context&) {
+  return text("hello");
+}
+
+// A listening socket without SO_REUSEPORT: the port is then truly taken for everyone.
+class ExclusiveListener {
+ public:
+  ExclusiveListener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(fd_, 1) != 0) {
+      return;
+    }
+    socklen_t length = sizeof address;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+  }
+  ~ExclusiveListener() { ::close(fd_); }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
+TEST(ServerTest, PortZeroPicksAFreePort) {
+  TestServer server({.routes = {router::get("/", hello)}});
+  ASSERT_NE(server.port(), 0);
+  RawClient client(server.port());
+  ASSERT_TRUE(client.connected());
+  ASSERT_TRUE(client.send(get_request("/")));
+  auto r = client.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->reason, "OK");
+  EXPECT_EQ(r->body, "hello");
+  EXPECT_EQ(r->header("Content-Length"), "5");
+  EXPECT_EQ(r->header("Content-Type"), "text/plain");
+  EXPECT_TRUE(r->header("Date"));
+}
+
+TEST(ServerTest, TwoServersInOneProcess) {
+  TestServer a({.routes = {router::get("/", [](Context&) { return text("a"); })}});
+  TestServer b({.routes = {router::get("/", [](Context&) { return text("b"); })}});
+  ASSERT_NE(a.port(), b.port());
+  RawClient to_a(a.port());
+  RawClient to_b(b.port());
+  ASSERT_TRUE(to_a.send(get_request("/")));
+  ASSERT_TRUE(to_b.send(get_request("/")));
+  auto ra = to_a.read_response();
+  auto rb = to_b.read_response();
+  ASSERT_TRUE(ra && rb);
+  EXPECT_EQ(ra->body, "a");
+  EXPECT_EQ(rb->body, "b");
+}
+
+TEST(ServerTest, ThreadsOptionRunsThatManyLoops) {
+  std::mutex mutex;
+  std::set<std::thread::id> loops;
+  TestServer server({.routes = {router::get("/",
+                                            [&](Context&) {
+                                              std::lock_guard lock(mutex);
+                                              loops.insert(std::this_thread::get_id());
+                                              return text("ok");
+                                            })},
+                     .threads = 3});
+  EXPECT_EQ(server.server().threads(), 3u);
+  // The kernel spreads connections over the loops' listening sockets; with 40 connections
+  // all landing on one of three loops is vanishingly unlikely.
+  for (int i = 0; i < 40; ++i) {
+    RawClient client(server.port());
+    ASSERT_TRUE(client.send(get_request("/")));
+    auto r = client.read_response();
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200);
+  }
+  std::lock_guard lock(mutex);
+  EXPECT_GE(loops.size(), 2u);
+  EXPECT_LE(loops.size(), 3u);
+  EXPECT_EQ(loops.count(std::this_thread::get_id()), 0u);
+}
+
+TEST(ServerTest, PortInUseIsAStartError) {
+  ExclusiveListener taken;
+  ASSERT_NE(taken.port(), 0);
+  Server server({.port = taken.port(), .hostname = "127.0.0.1", .threads = 1, .public_dir = ""});
+  try {
+    server.listen();
+    FAIL() << "listen() succeeded on a port in use";
+  } catch (const StartError& e) {
+    EXPECT_NE(std::string(e.what()).find(std::to_string(taken.port())), std::string::npos)
+        << e.what();
+  }
+}
+
+// SO_REUSEPORT lets a server's loops share one port; it must not let a second server take it.
+TEST(ServerTest, SecondServerOnTheSamePortIsAStartError) {
+  TestServer first({.routes = {router::get("/", hello)}});
+  Server second({.port = first.port(), .hostname = "127.0.0.1", .threads = 1, .public_dir = ""});
+  EXPECT_THROW(second.listen(), StartError);
+}
+
+TEST(ServerTest, BadHostnameIsAStartError) {
+  Server server({.port = 0, .hostname = "no.such.host.invalid", .threads = 1});
+  EXPECT_THROW(server.listen(), StartError);
+}
+
+TEST(ServerTest, ListenTwiceIsAStartError) {
+  TestServer server({.routes = {router::get("/", hello)}});
+  EXPECT_THROW(server.server().listen(), StartError);
+}
+
+TEST(ServerTest, BadRoutesFailInTheConstructor) {
+  EXPECT_THROW(Server({.routes = {router::get("/x", hello), router::get("/x", hello)}}),
+               StartError);
+}
+
+TEST(ServerTest, StopWithoutListenAndTwice) {
+  Server never_started({.routes = {router::get("/", hello)}});
+  never_started.stop();
+  never_started.stop();
+
+  TestServer server({.routes = {router::get("/", hello)}});
+  server.server().stop();
+  server.server().stop();  // idempotent
+  server.server().wait();  // returns at once once stopped
+}
+
+TEST(ServerTest, StopIsGracefulForARequestInFlight) {
+  Signal handler_started;
+  TestServer server({.routes = {router::get("/slow", [&](Context&) -> Task<Response> {
+                       handler_started.notify();
+                       co_await sleep_for(100ms);
+                       co_return text("finished");
+                     })}});
+  const std::uint16_t port = server.port();
+  RawClient client(port);
+  ASSERT_TRUE(client.send(get_request("/slow")));
+  ASSERT_TRUE(handler_started.wait());
+
+  std::thread stopper([&] { server.server().stop(); });
+  auto r = client.read_response();
+  stopper.join();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "finished");
+  // The drained connection is closed once its response is out.
+  EXPECT_TRUE(client.wait_closed());
+
+  RawClient late(port);
+  EXPECT_FALSE(late.connected());
+  EXPECT_EQ(late.connect_error(), ECONNREFUSED);
+  server.server().stop();  // again: nothing left to do
+}
+
+TEST(ServerTest, StopClosesIdleKeepAliveConnections) {
+  TestServer server({.routes = {router::get("/", hello)}});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/")));
+  ASSERT_TRUE(client.read_response());
+  const auto started = std::chrono::steady_clock::now();
+  server.server().stop();
+  // Well before the default 10 s shutdown timeout: idle connections are not waited for.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+  EXPECT_TRUE(client.wait_closed());
+}
+
+TEST(ServerTest, StopFromAHandlerDoesNotDeadlock) {
+  Server* self = nullptr;
+  TestServer server({.routes = {router::get("/stop", [&](Context& ctx) {
+                       self = ctx.server();
+                       ctx.server()->stop();  // must not wait for its own loop
+                       return text("stopping");
+                     })}});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/stop")));
+  auto r = client.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "stopping");
+  EXPECT_EQ(self, &server.server());
+  server.server().wait();
+}
+
+TEST(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  int count = 0;
+  TestServer server(
+      {.routes = {router::get("/n", [&](Context&) { return text(std::to_string(++count)); })}});
+  RawClient client(server.port());
+  for (int i = 1; i <= 5; ++i) {
+    ASSERT_TRUE(client.send(get_request("/n")));
+    auto r = client.read_response();
+    ASSERT_TRUE(r) << "request " << i;
+    EXPECT_EQ(r->body, std::to_string(i));
+    EXPECT_FALSE(r->header("Connection"));  // HTTP/1.1 keeps the connection by default
+  }
+  EXPECT_FALSE(client.eof());
+}
+
+TEST(ServerTest, Http10ClosesByDefault) {
+  TestServer server({.routes = {router::get("/", hello)}});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send("GET / HTTP/1.0\r\n\r\n"));
+  auto r = client.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "hello");
+  EXPECT_EQ(r->header("Connection"), "close");
+  EXPECT_TRUE(client.wait_closed());
+}
+
+TEST(ServerTest, Http10KeepAliveIsHonoured) {
+  TestServer server({.routes = {router::get("/", hello)}});
+  RawClient client(server.port());
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(client.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+    auto r = client.read_response();
+    ASSERT_TRUE(r) << "request " << i;
+    EXPECT_EQ(r->header("Connection"), "keep-alive");
+    EXPECT_EQ(r->body, "hello");
+  }
+  EXPECT_FALSE(client.eof());
+}
+
+TEST(ServerTest, ConnectionCloseIsHonoured) {
+  TestServer server({.routes = {router::get("/", hello)}});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/", "Connection: close\r\n")));
+  auto r = client.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->header("Connection"), "close");
+  EXPECT_TRUE(client.wait_closed());
+}
+
+TEST(ServerTest, RequestsAfterConnectionCloseAreIgnored) {
+  TestServer server({.routes = {router::get("/", hello)}});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/", "Connection: close\r\n") + get_request("/")));
+  ASSERT_TRUE(client.wait_closed());
+  auto responses = test::parse_all(client.buffer());
+  EXPECT_EQ(responses.size(), 1u);
+}
+
+TEST(ServerTest, ClientHalfCloseStillGetsItsAnswer) {
+  TestServer server({.routes = {router::get("/", hello)}});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/")));
+  client.shutdown_write();
+  auto r = client.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "hello");
+  EXPECT_TRUE(client.wait_closed());
+}
+
+TEST(ServerTest, ThrowingHandlerKeepsTheConnection) {
+  TestServer server({.routes = {router::get("/boom",
+                                            [](Context&) -> Response {
+                                              throw std::runtime_error(
+                                                  "handler failure (expected by test)");
+                                            }),
+                                router::get("/", hello)}});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/boom")));
+  auto failed = client.read_response();
+  ASSERT_TRUE(failed);
+  EXPECT_EQ(failed->status, 500);
+  EXPECT_EQ(failed->body, "Internal Server Error");
+  ASSERT_TRUE(client.send(get_request("/")));
+  auto next = client.read_response();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "hello");
+}
+
+TEST(ServerTest, HeadResponseHasLengthButNoBody) {
+  TestServer server({.routes = {router::get("/", hello)}});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send("HEAD / HTTP/1.1\r\nHost: x\r\n\r\n" + get_request("/")));
+  auto responses = client.read_responses(2, 5s, {true, false});
+  ASSERT_EQ(responses.size(), 2u);
+  EXPECT_EQ(responses[0].header("Content-Length"), "5");
+  EXPECT_EQ(responses[0].body, "");
+  EXPECT_EQ(responses[1].body, "hello");  // nothing stray between the two
+}
+
+TEST(ServerTest, NoContentHasNoFraming) {
+  TestServer server({.routes = {router::get("/204", [](Context&) { return Response(204); })}});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/204")));
+  auto r = client.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 204);
+  EXPECT_FALSE(r->header("Content-Length"));
+  EXPECT_FALSE(r->header("Transfer-Encoding"));
+}
+
+TEST(ServerTest, ApplicationFramingHeadersAreReplaced) {
+  TestServer server({.routes = {router::get("/", [](Context&) {
+                       return text("abc", {.headers = {{"Content-Length", "999"},
+                                                       {"Transfer-Encoding", "chunked"},
+                                                       {"Connection", "close"}}});
+                     })}});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/")));
+  auto r = client.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->header("Content-Length"), "3");
+  EXPECT_EQ(r->header_count("Content-Length"), 1u);
+  EXPECT_FALSE(r->header("Transfer-Encoding"));
+  EXPECT_EQ(r->body, "abc");
+}
+
+TEST(ServerTest, ContextKnowsThePeer) {
+  TestServer server({.routes = {router::get("/", [](Context& ctx) {
+                       return text(std::string(ctx.remote_address()) + ":" +
+                                   std::to_string(ctx.remote_port()));
+                     })}});
+  RawClient client(server.port());
+  sockaddr_in local{};
+  socklen_t length = sizeof local;
+  ::getsockname(client.fd(), reinterpret_cast<sockaddr*>(&local), &length);
+  ASSERT_TRUE(client.send(get_request("/")));
+  auto r = client.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "127.0.0.1:" + std::to_string(ntohs(local.sin_port)));
+}
+
+TEST(ServerTest, OffloadOnTheServersWorkerPool) {
+  TestServer server(
+      {.routes = {router::get("/",
+                              [](Context&) -> Task<Response> {
+                                auto loop = std::this_thread::get_id();
+                                auto worker =
+                                    co_await offload([] { return std::this_thread::get_id(); });
+                                bool same_loop = std::this_thread::get_id() == loop;
+                                co_return text(worker != loop && same_loop ? "ok" : "wrong thread");
+                              })},
+       .worker_threads = 2});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/")));
+  auto r = client.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "ok");
+}
+
+TEST(ServerTest, DefaultPortComesFromTheEnvironment) {
+  const char* saved = std::getenv("PORT");
+  std::string previous = saved ? saved : "";
+  ::setenv("PORT", "4567", 1);
+  EXPECT_EQ(default_port(), 4567);
+  ::unsetenv("PORT");
+  EXPECT_EQ(default_port(), 3000);
+  if (saved) ::setenv("PORT", previous.c_str(), 1);
+}
+
+TEST(ServerTest, AvailableCpusIsPositive) {
+  EXPECT_GE(available_cpus(), 1u);
+}
+
+}  // namespace
+}  // namespace pulsarcpp
