@@ -10,6 +10,7 @@
 #include "app/detached.hpp"
 #include "app/file_response.hpp"
 #include "http/parser.hpp"
+#include "net/socket_io.hpp"
 #include "pulsarcpp/http/status.hpp"
 #include "server/response_head.hpp"
 #include "server/ws_connection.hpp"
@@ -22,9 +23,6 @@ constexpr std::size_t kReadChunk = 16 * 1024;
 // A streamed body pauses its generator when this much output is waiting for the client.
 constexpr std::size_t kStreamHighWater = 64 * 1024;
 constexpr std::size_t kSendfileSlice = 1024 * 1024;
-// Output buffers larger than this are given back once drained, so an idle connection that once
-// sent a large body does not keep the memory.
-constexpr std::size_t kKeptOutputCapacity = 64 * 1024;
 // How long a closing connection reads what the client still sends, waiting for its FIN.
 constexpr std::int64_t kLingerMs = 2'000;
 
@@ -377,39 +375,21 @@ void HttpConnection::close_after_reading() {
 }
 
 void HttpConnection::discard_input() {
-  char sink[4096];
-  for (;;) {
-    ssize_t n = ::recv(fd_, sink, sizeof sink, 0);
-    if (n > 0) continue;
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-    return close();
-  }
+  if (net::discard_readable(fd_)) close();
 }
 
 bool HttpConnection::send_output() {
-  while (output_sent_ < output_.size()) {
-    ssize_t n = ::send(fd_, output_.data() + output_sent_, output_.size() - output_sent_,
-                       MSG_NOSIGNAL);
-    if (n > 0) {
-      output_sent_ += static_cast<std::size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+  switch (net::send_pending(fd_, output_, output_sent_)) {
+    case net::SendStatus::done:
+      return true;
+    case net::SendStatus::blocked:
       write_blocked_ = true;
       return true;
-    }
-    close();
-    return false;
+    case net::SendStatus::failed:
+      break;
   }
-  output_sent_ = 0;
-  if (output_.capacity() > kKeptOutputCapacity) {
-    std::string().swap(output_);
-  } else {
-    output_.clear();
-  }
-  return true;
+  close();
+  return false;
 }
 
 bool HttpConnection::send_file() {

@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "pulsarcpp/middleware.hpp"
+#include "net/socket_io.hpp"
 #include "server/pubsub_hub.hpp"
 #include "ws/close.hpp"
 
@@ -16,7 +17,6 @@ namespace {
 constexpr std::size_t kReadChunk = 16 * 1024;
 // How long a closing socket waits for the client's close frame before dropping the TCP link.
 constexpr std::int64_t kCloseHandshakeMs = 5'000;
-constexpr std::size_t kKeptOutputCapacity = 64 * 1024;
 // How long a finished socket may take to receive its last bytes and send its FIN.
 constexpr std::int64_t kLingerMs = 2'000;
 
@@ -347,28 +347,17 @@ void WsConnection::flush() {
 }
 
 bool WsConnection::send_output() {
-  while (output_sent_ < output_.size()) {
-    ssize_t n = ::send(fd_, output_.data() + output_sent_, output_.size() - output_sent_,
-                       MSG_NOSIGNAL);
-    if (n > 0) {
-      output_sent_ += static_cast<std::size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+  switch (net::send_pending(fd_, output_, output_sent_)) {
+    case net::SendStatus::done:
+      return true;
+    case net::SendStatus::blocked:
       write_blocked_ = true;
       backpressured_ = true;
       return true;
-    }
-    return false;  // the caller ends the connection
+    case net::SendStatus::failed:
+      break;
   }
-  output_sent_ = 0;
-  if (output_.capacity() > kKeptOutputCapacity) {
-    std::string().swap(output_);
-  } else {
-    output_.clear();
-  }
-  return true;
+  return false;  // the caller ends the connection
 }
 
 void WsConnection::update_interest() {
@@ -463,14 +452,7 @@ void WsConnection::linger_io(std::uint32_t events) {
 }
 
 void WsConnection::discard_input() {
-  char sink[4096];
-  for (;;) {
-    ssize_t n = ::recv(fd_, sink, sizeof sink, 0);
-    if (n > 0) continue;
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
-    return end_lingering();  // the client's FIN (or an error): done
-  }
+  if (net::discard_readable(fd_)) end_lingering();  // the client's FIN (or an error): done
 }
 
 void WsConnection::end_lingering() {
