@@ -415,7 +415,8 @@ bool HttpConnection::send_file() {
 }
 
 void HttpConnection::update_interest() {
-  if (closed_) return;
+  // A pending upgrade keeps the registration as it is: the WebSocket connection takes it over.
+  if (closed_ || upgrade_) return;
   std::uint32_t wanted = 0;
   if (reading_allowed()) wanted |= EPOLLIN | EPOLLRDHUP;
   if (write_blocked_) wanted |= EPOLLOUT;
@@ -464,8 +465,7 @@ void HttpConnection::close() {
   if (closed_) return;
   closed_ = true;
   ctx_.loop.wheel().cancel(*this);
-  ctx_.loop.remove(fd_);
-  ::close(fd_);
+  ::close(fd_);  // also leaves the epoll set: the descriptor is never duplicated
   if (file_fd_ >= 0) ::close(file_fd_);
   file_fd_ = -1;
   ctx_.connections.erase(this);

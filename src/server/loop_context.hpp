@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <cstddef>
+#include <memory>
+#include <string>
 #include <unordered_set>
 
 #include "app/app_core.hpp"
@@ -43,6 +45,18 @@ struct LoopContext {
   // permessage-deflate in the shared modes: one stream per loop, reset after every message.
   std::optional<ws::Deflater> shared_deflater;
   std::optional<ws::Inflater> shared_inflater;
+  std::string deflate_output;  // compression scratch, reused by every socket of the loop
+
+  // WebSockets read into this one buffer and keep only an incomplete frame header or control
+  // frame for themselves, so an idle socket holds no receive buffer at all.
+  static constexpr std::size_t kWsReadBufferSize = 64 * 1024;
+  char* ws_read_buffer() {
+    if (!ws_read_buffer_) ws_read_buffer_ = std::make_unique_for_overwrite<char[]>(kWsReadBufferSize);
+    return ws_read_buffer_.get();
+  }
+
+ private:
+  std::unique_ptr<char[]> ws_read_buffer_;
 };
 
 }  // namespace pulsarcpp::detail

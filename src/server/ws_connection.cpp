@@ -14,7 +14,6 @@
 namespace pulsarcpp::detail {
 namespace {
 
-constexpr std::size_t kReadChunk = 16 * 1024;
 // How long a closing socket waits for the client's close frame before dropping the TCP link.
 constexpr std::int64_t kCloseHandshakeMs = 5'000;
 // How long a finished socket may take to receive its last bytes and send its FIN.
@@ -71,12 +70,14 @@ void WsConnection::start(std::string_view early_input, std::string_view unsent_o
   interest_ = EPOLLIN | EPOLLRDHUP;
   ctx_.loop.modify(fd_, interest_, this);
   arm_idle_timer();
-  if (!early_input.empty()) {
-    std::memcpy(input_.prepare(early_input.size()), early_input.data(), early_input.size());
-    input_.commit(early_input.size());
-  }
+  // Frames the client sent right behind its handshake are read after the open handler ran.
+  pending_.assign(early_input);
   call_handler([&] { endpoint_->on_open(*socket_); });
-  if (!input_.empty() && state_ != ReadyState::closed) handle_frames();
+  if (!pending_.empty() && state_ != ReadyState::closed) {
+    std::string early = std::move(pending_);
+    pending_.clear();
+    handle_frames({early.data(), early.size()});
+  }
   request_flush();
 }
 
@@ -98,15 +99,19 @@ void WsConnection::on_io(std::uint32_t events) {
 }
 
 void WsConnection::read_input() {
+  char* buffer = ctx_.ws_read_buffer();
+  const std::size_t capacity = LoopContext::kWsReadBufferSize;
   while (!finished_) {
-    char* space = input_.prepare(kReadChunk);
-    std::size_t room = input_.writable();
-    ssize_t n = ::recv(fd_, space, room, 0);
+    // What the last read left (part of a header or control frame) goes in front.
+    const std::size_t carried = pending_.size();
+    std::memcpy(buffer, pending_.data(), carried);
+    const std::size_t room = capacity - carried;
+    ssize_t n = ::recv(fd_, buffer + carried, room, 0);
     if (n > 0) {
-      input_.commit(static_cast<std::size_t>(n));
+      pending_.clear();
       last_activity_ms_ = ctx_.loop.now_ms();
       ping_outstanding_ = false;
-      handle_frames();
+      handle_frames({buffer, carried + static_cast<std::size_t>(n)});
       if (static_cast<std::size_t>(n) < room) break;
       continue;
     }
@@ -119,8 +124,7 @@ void WsConnection::read_input() {
   if (!finished_) flush();
 }
 
-void WsConnection::handle_frames() {
-  std::span<char> input(input_.data(), input_.size());
+void WsConnection::handle_frames(std::span<char> input) {
   std::size_t used = 0;
   while (!finished_) {
     ws::ReadEvent event = reader_.read(input.subspan(used));
@@ -129,7 +133,7 @@ void WsConnection::handle_frames() {
     handle_event(event);
     if (event.kind == ws::ReadEvent::Kind::error) break;
   }
-  if (!finished_) input_.consume(used);
+  if (!finished_) pending_.assign(input.data() + used, input.size() - used);
 }
 
 void WsConnection::handle_event(const ws::ReadEvent& event) {
@@ -238,9 +242,10 @@ bool WsConnection::append_compressed(ws::Opcode opcode, std::string_view payload
     if (!ctx_.shared_deflater) return false;
     deflater = &*ctx_.shared_deflater;
   }
-  scratch_.clear();
-  if (!deflater->deflate_message(payload, scratch_)) return false;
-  ws::append_frame(output_, opcode, scratch_, true, true);
+  std::string& compressed = ctx_.deflate_output;
+  compressed.clear();
+  if (!deflater->deflate_message(payload, compressed)) return false;
+  ws::append_frame(output_, opcode, compressed, true, true);
   return true;
 }
 
@@ -470,8 +475,7 @@ void WsConnection::set_interest(std::uint32_t wanted) {
 
 void WsConnection::release_socket() {
   ctx_.loop.wheel().cancel(*this);
-  ctx_.loop.remove(fd_);
-  ::close(fd_);
+  ::close(fd_);  // also leaves the epoll set: the descriptor is never duplicated
   fd_ = -1;
   ctx_.websockets.erase(this);
   ctx_.open_connections->fetch_sub(1, std::memory_order_relaxed);

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "net/byte_buffer.hpp"
+#include <span>
 #include "net/event_loop.hpp"
 #include "net/timer_wheel.hpp"
 #include "pulsarcpp/websocket.hpp"
@@ -62,7 +62,7 @@ class WsConnection final : public net::IoHandler,
 
  private:
   void read_input();
-  void handle_frames();
+  void handle_frames(std::span<char> input);
   void handle_event(const ws::ReadEvent& event);
   void on_peer_close(std::uint16_t code, std::string_view reason);
   void fail(std::uint16_t code, std::string_view reason);
@@ -98,9 +98,8 @@ class WsConnection final : public net::IoHandler,
   std::optional<ws::DeflateParams> deflate_;
   std::optional<ws::Inflater> own_inflater_;  // dedicated mode only
   std::optional<ws::Deflater> own_deflater_;  // dedicated mode only
-  std::string scratch_;                       // compression output, reused
 
-  net::ByteBuffer input_;
+  std::string pending_;  // an incomplete frame header or control frame from the last read
   std::string output_;
   std::size_t output_sent_ = 0;
   bool write_blocked_ = false;
