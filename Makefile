@@ -10,7 +10,10 @@ build: setup
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $$(nproc)
 
-run: build
+# Builds only the library and the example, so the first run does not wait for the test suites.
+run: setup
+	cmake --preset release >/dev/null
+	cmake --build --preset release -j $$(nproc) --target $(EXAMPLE)
 	build/release/$(EXAMPLE)
 
 test: setup
