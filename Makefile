@@ -22,6 +22,7 @@ test: setup
 bench: setup
 	scripts/setup --bench
 	bench/run
+	bench/run_ws
 
 clean:
 	rm -rf build
