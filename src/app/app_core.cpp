@@ -119,7 +119,7 @@ bool AppCore::decode_params(Context& ctx, const std::vector<RouteParam>& raw) {
       ctx.params_.emplace_back(param.name, param.raw_value);
       continue;
     }
-    std::string& decoded = ctx.decoded_.emplace_back();
+    std::string& decoded = ctx.decoded_.emplace_front();
     if (!http::percent_decode(param.raw_value, decoded, false)) return false;
     ctx.params_.emplace_back(param.name, decoded);
   }
