@@ -78,7 +78,9 @@ void EventLoop::stop() {
 EventLoop::TimerId EventLoop::add_timer(std::chrono::milliseconds delay,
                                         std::function<void()> fn) {
   TimerId id = next_timer_id_++;
-  timers_.emplace(clock_ms() + delay.count(), std::make_pair(id, std::move(fn)));
+  // +1: the clock is read in whole milliseconds, and part of the current one has passed, so a
+  // deadline of now + delay could fire up to 1 ms early. Late by under 1 ms is what timers do.
+  timers_.emplace(clock_ms() + delay.count() + 1, std::make_pair(id, std::move(fn)));
   return id;
 }
 
