@@ -5,6 +5,8 @@
 
 #include "http/date.hpp"
 
+#include "pulsarcpp/http/request_head.hpp"
+
 namespace pulsarcpp::http {
 namespace {
 
@@ -58,16 +60,6 @@ std::string_view same_site_name(SameSite same_site) noexcept {
       break;
   }
   return {};
-}
-
-constexpr bool is_ows(char c) noexcept {
-  return c == ' ' || c == '\t';
-}
-
-std::string_view trim_ows(std::string_view text) noexcept {
-  while (!text.empty() && is_ows(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_ows(text.back())) text.remove_suffix(1);
-  return text;
 }
 
 struct CookiePair {

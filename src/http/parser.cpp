@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "pulsarcpp/http/request_head.hpp"
+
 namespace pulsarcpp::http {
 
 namespace {
@@ -67,12 +69,6 @@ constexpr bool has_class(char c, std::uint8_t cls) noexcept {
 
 constexpr bool is_ows(char c) noexcept {
   return c == ' ' || c == '\t';
-}
-
-std::string_view trim_ows(std::string_view s) noexcept {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 bool all_of_class(std::string_view s, std::uint8_t cls) noexcept {

@@ -6,6 +6,8 @@
 
 #include "http/date.hpp"
 
+#include "pulsarcpp/http/request_head.hpp"
+
 namespace pulsarcpp::http {
 namespace {
 
@@ -14,12 +16,6 @@ constexpr bool is_ows(char c) noexcept {
 }
 constexpr bool is_digit(char c) noexcept {
   return c >= '0' && c <= '9';
-}
-
-std::string_view trim_ows(std::string_view text) noexcept {
-  while (!text.empty() && is_ows(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_ows(text.back())) text.remove_suffix(1);
-  return text;
 }
 
 bool iequals_ascii(std::string_view a, std::string_view b) noexcept {

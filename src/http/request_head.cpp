@@ -14,13 +14,13 @@ constexpr bool is_ows(char c) noexcept {
   return c == ' ' || c == '\t';
 }
 
+}  // namespace
+
 std::string_view trim_ows(std::string_view s) noexcept {
   while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
   return s;
 }
-
-}  // namespace
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;

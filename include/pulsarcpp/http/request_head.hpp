@@ -40,6 +40,9 @@ struct RequestHead {
   bool has_header(std::string_view name) const noexcept;
 };
 
+/// `s` without leading and trailing optional whitespace (SP and HTAB, RFC 9110 §5.6.3).
+std::string_view trim_ows(std::string_view s) noexcept;
+
 /// ASCII case-insensitive equality.
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
