@@ -37,6 +37,7 @@ class AppCore {
   /// True when a GET route answered a HEAD request: the body must not be sent.
   static bool omits_body(const Context& ctx) noexcept;
   const std::string& public_dir() const noexcept { return public_dir_; }
+  bool has_websockets() const noexcept { return !endpoints_.empty(); }
 
   /// Continues the chain at middleware `index` (the route after the last one).
   Task<Response> run_from(Context& ctx, std::size_t index) const;

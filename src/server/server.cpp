@@ -20,6 +20,7 @@
 #include "server/pubsub_hub.hpp"
 #include "server/runtime.hpp"
 #include "server/ws_connection.hpp"
+#include "ws/handshake.hpp"
 
 namespace pulsarcpp {
 namespace {
@@ -95,6 +96,10 @@ struct Server::Impl {
 };
 
 void Server::Impl::listen(Server* self) {
+  // The handshake digest loads once here rather than on the first client's upgrade.
+  if (app.has_websockets() && !ws::prepare_accept_key()) {
+    throw StartError("OpenSSL cannot provide SHA-1 for the WebSocket handshake");
+  }
   std::uint16_t wanted = options.port ? *options.port : default_port();
   unsigned workers = options.worker_threads ? options.worker_threads : std::max(2u, thread_count);
   pool = std::make_unique<net::WorkerPool>(workers);
@@ -131,6 +136,7 @@ void Server::Impl::listen(Server* self) {
 
 void Server::Impl::run_loop(Loop& loop) {
   detail::set_thread_worker_pool(pool.get());
+  if (app.has_websockets()) ws::prepare_accept_key();  // this thread's digest context
   loop.context.loop.run();
   // Connections still open here were forced closed at the deadline; their loop is ending.
   detail::set_thread_worker_pool(nullptr);

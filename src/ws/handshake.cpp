@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <memory>
 
 namespace pulsarcpp::ws {
 namespace {
@@ -51,17 +52,44 @@ std::optional<std::string_view> select_from(std::string_view client_header,
 
 }  // namespace
 
+namespace {
+
+// OpenSSL 3 looks a digest up in its provider tables on every EVP_sha1() init; fetching it once
+// skips that per handshake. The fetch also loads the default provider, which touches about 2 MB
+// of libcrypto: prepare_accept_key() lets a server pay that at start instead of on the first
+// client.
+const EVP_MD* sha1() noexcept {
+  static EVP_MD* const digest = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  return digest;
+}
+
+struct DigestContextFree {
+  void operator()(EVP_MD_CTX* ctx) const noexcept { EVP_MD_CTX_free(ctx); }
+};
+
+// One digest context per thread, reused by every handshake of that thread's loop.
+EVP_MD_CTX* thread_digest_context() noexcept {
+  thread_local std::unique_ptr<EVP_MD_CTX, DigestContextFree> ctx(EVP_MD_CTX_new());
+  return ctx.get();
+}
+
+}  // namespace
+
+bool prepare_accept_key() noexcept {
+  return sha1() != nullptr && thread_digest_context() != nullptr;
+}
+
 bool write_accept_key(std::string_view sec_websocket_key, char* out) noexcept {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  if (ctx == nullptr) return false;
+  EVP_MD_CTX* ctx = thread_digest_context();
+  const EVP_MD* md = sha1();
+  if (ctx == nullptr || md == nullptr) return false;
   std::array<unsigned char, kSha1Size> digest{};
   unsigned int digest_size = 0;
-  const bool ok = EVP_DigestInit_ex(ctx, EVP_sha1(), nullptr) == 1 &&
+  const bool ok = EVP_DigestInit_ex(ctx, md, nullptr) == 1 &&
                   EVP_DigestUpdate(ctx, sec_websocket_key.data(), sec_websocket_key.size()) == 1 &&
                   EVP_DigestUpdate(ctx, kGuid.data(), kGuid.size()) == 1 &&
                   EVP_DigestFinal_ex(ctx, digest.data(), &digest_size) == 1 &&
                   digest_size == kSha1Size;
-  EVP_MD_CTX_free(ctx);
   if (!ok) return false;
   // EVP_EncodeBlock writes a NUL after the 28 characters, so encode into a local buffer.
   std::array<unsigned char, kAcceptKeySize + 1> encoded{};

@@ -13,6 +13,10 @@ namespace pulsarcpp::ws {
 /// Length of a Sec-WebSocket-Accept value: base64 of a 20-byte SHA-1 digest.
 inline constexpr std::size_t kAcceptKeySize = 28;
 
+/// Loads the SHA-1 implementation and the calling thread's digest context ahead of the first
+/// handshake, so a server pays the one-time cost at start. False if OpenSSL cannot provide it.
+bool prepare_accept_key() noexcept;
+
 /// Writes base64(SHA-1(key + RFC 6455 GUID)) to `out` (exactly kAcceptKeySize bytes, no NUL).
 /// Returns false only if OpenSSL fails, which the caller answers with 500.
 bool write_accept_key(std::string_view sec_websocket_key, char* out) noexcept;
