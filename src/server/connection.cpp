@@ -54,7 +54,7 @@ HttpConnection::~HttpConnection() {
 }
 
 bool HttpConnection::start() {
-  ctx_.connections.insert(this);
+  ctx_.connections.insert(*this);
   ctx_.open_connections->fetch_add(1, std::memory_order_relaxed);
   interest_ = EPOLLIN | EPOLLRDHUP;
   if (ctx_.loop.add(fd_, interest_, this) != 0) {
@@ -313,7 +313,7 @@ void HttpConnection::hand_off_to_websocket() {
   fd_ = -1;  // owned by the WebSocket connection now
   closed_ = true;
   ctx_.loop.wheel().cancel(*this);
-  ctx_.connections.erase(this);  // the connection count moves with the socket
+  ctx_.connections.erase(*this);  // the connection count moves with the socket
   socket->start(early_input, unsent);
   // A graceful stop that began while the upgrade was under way missed this socket.
   if (ctx_.draining) socket->go_away();
@@ -468,7 +468,7 @@ void HttpConnection::close() {
   ::close(fd_);  // also leaves the epoll set: the descriptor is never duplicated
   if (file_fd_ >= 0) ::close(file_fd_);
   file_fd_ = -1;
-  ctx_.connections.erase(this);
+  ctx_.connections.erase(*this);
   ctx_.open_connections->fetch_sub(1, std::memory_order_relaxed);
   if (drain_waiter_) {
     // Let the stream pump see closed_ and end; it must not be destroyed mid-flight.

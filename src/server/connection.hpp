@@ -22,7 +22,10 @@
 
 namespace pulsarcpp::detail {
 
-class HttpConnection final : public net::IoHandler, public net::Flushable, public net::WheelTimer {
+class HttpConnection final : public net::IoHandler,
+                             public net::Flushable,
+                             public net::WheelTimer,
+                             public net::ListLink<HttpConnection> {
  public:
   HttpConnection(LoopContext& loop, int fd, std::string remote_address, std::uint16_t remote_port);
   ~HttpConnection();

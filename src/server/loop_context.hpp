@@ -6,12 +6,12 @@
 #include <cstddef>
 #include <memory>
 #include <string>
-#include <unordered_set>
 
 #include "app/app_core.hpp"
 #include "http/date_cache.hpp"
 #include "http/parser.hpp"
 #include "net/event_loop.hpp"
+#include "net/intrusive_list.hpp"
 #include "pulsarcpp/options.hpp"
 #include "ws/deflate.hpp"
 #include "ws/topic_table.hpp"
@@ -34,12 +34,12 @@ struct LoopContext {
   http::ParserLimits parser_limits;
   http::DateCache date;
   std::atomic<std::size_t>* open_connections = nullptr;  // shared by all loops of a server
-  std::unordered_set<HttpConnection*> connections;
+  net::IntrusiveList<HttpConnection> connections;
   bool draining = false;  // graceful stop in progress: finish what is in flight, then close
 
   // WebSockets of this loop, its topics, and the server-wide pub/sub it reports to.
   std::size_t index = 0;
-  std::unordered_set<WsConnection*> websockets;
+  net::IntrusiveList<WsConnection> websockets;
   ws::TopicTable topics;
   PubSubHub* hub = nullptr;
   // permessage-deflate in the shared modes: one stream per loop, reset after every message.

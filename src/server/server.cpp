@@ -149,10 +149,8 @@ void Server::Impl::begin_drain(Loop& loop) {
   context.draining = true;
   loop.listener->close();
   loop.drain_deadline_ms = net::EventLoop::clock_ms() + options.shutdown_timeout.count();
-  std::vector<detail::HttpConnection*> open(context.connections.begin(), context.connections.end());
-  for (auto* connection : open) connection->drain();
-  std::vector<detail::WsConnection*> sockets(context.websockets.begin(), context.websockets.end());
-  for (auto* socket : sockets) socket->go_away();
+  for (auto* connection : context.connections.snapshot()) connection->drain();
+  for (auto* socket : context.websockets.snapshot()) socket->go_away();
   check_drained(loop);
 }
 
@@ -163,10 +161,8 @@ void Server::Impl::check_drained(Loop& loop) {
     context.loop.add_timer(kDrainPoll, [this, &loop] { check_drained(loop); });
     return;
   }
-  std::vector<detail::HttpConnection*> open(context.connections.begin(), context.connections.end());
-  for (auto* connection : open) connection->abort();
-  std::vector<detail::WsConnection*> sockets(context.websockets.begin(), context.websockets.end());
-  for (auto* socket : sockets) socket->terminate();
+  for (auto* connection : context.connections.snapshot()) connection->abort();
+  for (auto* socket : context.websockets.snapshot()) socket->terminate();
   context.loop.stop();
 }
 

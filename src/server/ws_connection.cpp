@@ -64,7 +64,7 @@ WsConnection::~WsConnection() {
 }
 
 void WsConnection::start(std::string_view early_input, std::string_view unsent_output) {
-  ctx_.websockets.insert(this);
+  ctx_.websockets.insert(*this);
   last_activity_ms_ = ctx_.loop.now_ms();
   output_.assign(unsent_output);
   interest_ = EPOLLIN | EPOLLRDHUP;
@@ -477,7 +477,7 @@ void WsConnection::release_socket() {
   ctx_.loop.wheel().cancel(*this);
   ::close(fd_);  // also leaves the epoll set: the descriptor is never duplicated
   fd_ = -1;
-  ctx_.websockets.erase(this);
+  ctx_.websockets.erase(*this);
   ctx_.open_connections->fetch_sub(1, std::memory_order_relaxed);
 }
 

@@ -24,7 +24,8 @@ namespace pulsarcpp::detail {
 class WsConnection final : public net::IoHandler,
                            public net::Flushable,
                            public net::WheelTimer,
-                           public ws::Subscriber {
+                           public ws::Subscriber,
+                           public net::ListLink<WsConnection> {
  public:
   WsConnection(LoopContext& loop, int fd, UpgradeTicket&& ticket, std::string remote_address);
   ~WsConnection();
