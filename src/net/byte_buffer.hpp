@@ -39,13 +39,17 @@ class ByteBuffer {
   }
 
  private:
+  static constexpr std::size_t kMinCapacity = 256;
+
   void compact() noexcept {
     std::memmove(storage_.get(), storage_.get() + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
   }
   void grow(std::size_t needed) {
-    std::size_t capacity = capacity_ ? capacity_ : 4096;
+    // Sized to what arrives: a connection's first request decides, and most fit in a few
+    // hundred bytes.
+    std::size_t capacity = capacity_ ? capacity_ : kMinCapacity;
     while (capacity < needed) capacity *= 2;
     auto storage = std::make_unique_for_overwrite<char[]>(capacity);
     if (end_ > begin_) std::memcpy(storage.get(), storage_.get() + begin_, end_ - begin_);

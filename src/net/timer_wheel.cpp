@@ -6,21 +6,28 @@ WheelTimer::~WheelTimer() {
   if (wheel_) wheel_->cancel(*this);
 }
 
-TimerWheel::TimerWheel(std::int64_t now_ms) noexcept : current_tick_(now_ms / kSlotMs) {}
+TimerWheel::TimerWheel(std::int64_t now_ms) noexcept : current_tick_(now_ms / kSlotMs) {
+  for (WheelLink& head : slots_) head.prev = head.next = &head;
+}
 
 TimerWheel::~TimerWheel() {
-  for (auto*& head : slots_) {
-    while (head) cancel(*head);
+  for (std::size_t slot = 0; slot < slots_.size(); ++slot) {
+    while (WheelTimer* timer = first(slot)) cancel(*timer);
   }
 }
 
+WheelTimer* TimerWheel::first(std::size_t slot) noexcept {
+  WheelLink* next = slots_[slot].next;
+  return next == &slots_[slot] ? nullptr : static_cast<WheelTimer*>(next);
+}
+
 void TimerWheel::link(WheelTimer& timer, std::size_t slot) noexcept {
+  WheelLink& head = slots_[slot];
   timer.wheel_ = this;
-  timer.slot_ = slot;
-  timer.prev_ = nullptr;
-  timer.next_ = slots_[slot];
-  if (slots_[slot]) slots_[slot]->prev_ = &timer;
-  slots_[slot] = &timer;
+  timer.prev = &head;
+  timer.next = head.next;
+  head.next->prev = &timer;
+  head.next = &timer;
   ++size_;
 }
 
@@ -35,15 +42,11 @@ void TimerWheel::schedule(WheelTimer& timer, std::int64_t deadline_ms) noexcept 
 }
 
 void TimerWheel::cancel(WheelTimer& timer) noexcept {
-  if (!timer.wheel_) return;
-  if (timer.prev_) {
-    timer.prev_->next_ = timer.next_;
-  } else {
-    slots_[timer.slot_] = timer.next_;
-  }
-  if (timer.next_) timer.next_->prev_ = timer.prev_;
+  if (timer.wheel_ != this) return;
+  timer.prev->next = timer.next;
+  timer.next->prev = timer.prev;
   timer.wheel_ = nullptr;
-  timer.prev_ = timer.next_ = nullptr;
+  timer.prev = timer.next = nullptr;
   --size_;
 }
 
@@ -54,7 +57,7 @@ void TimerWheel::advance(std::int64_t now_ms) {
     // Timers scheduled by the callbacks below land at current_tick_ or later, never in the
     // slot being drained, so the loop ends.
     ++current_tick_;
-    while (WheelTimer* timer = slots_[slot]) {
+    while (WheelTimer* timer = first(slot)) {
       cancel(*timer);
       if (timer->deadline_ms_ <= now_ms) {
         timer->on_timer_expired();
@@ -62,7 +65,7 @@ void TimerWheel::advance(std::int64_t now_ms) {
         link(*timer, kParked);
       }
     }
-    while (WheelTimer* timer = slots_[kParked]) schedule(*timer, timer->deadline_ms_);
+    while (WheelTimer* timer = first(kParked)) schedule(*timer, timer->deadline_ms_);
   }
 }
 

@@ -10,8 +10,15 @@ namespace pulsarcpp::net {
 
 class TimerWheel;
 
+/// The links of a slot's circular list. Each slot's head is one too, so unlinking a timer never
+/// needs to know which slot holds it.
+struct WheelLink {
+  WheelLink* prev = nullptr;
+  WheelLink* next = nullptr;
+};
+
 /// Embed in the object that owns the deadline; on_expired runs on the loop thread.
-class WheelTimer {
+class WheelTimer : private WheelLink {
  public:
   virtual void on_timer_expired() = 0;
   bool scheduled() const noexcept { return wheel_ != nullptr; }
@@ -26,10 +33,7 @@ class WheelTimer {
  private:
   friend class TimerWheel;
   TimerWheel* wheel_ = nullptr;
-  WheelTimer* prev_ = nullptr;
-  WheelTimer* next_ = nullptr;
   std::int64_t deadline_ms_ = 0;
-  std::size_t slot_ = 0;
 };
 
 class TimerWheel {
@@ -39,6 +43,8 @@ class TimerWheel {
 
   explicit TimerWheel(std::int64_t now_ms) noexcept;
   ~TimerWheel();
+  TimerWheel(const TimerWheel&) = delete;  // the slot heads point at themselves
+  TimerWheel& operator=(const TimerWheel&) = delete;
 
   /// (Re)schedules `timer` to fire at `deadline_ms` (rounded up to the next slot boundary).
   void schedule(WheelTimer& timer, std::int64_t deadline_ms) noexcept;
@@ -54,6 +60,8 @@ class TimerWheel {
 
  private:
   void link(WheelTimer& timer, std::size_t slot) noexcept;
+  /// The first timer of `slot`, or nullptr when it is empty.
+  WheelTimer* first(std::size_t slot) noexcept;
   static std::size_t slot_of(std::int64_t ms) noexcept {
     return static_cast<std::size_t>(ms / kSlotMs) % kSlots;
   }
@@ -61,7 +69,7 @@ class TimerWheel {
   // The extra last slot parks timers seen in advance() but not yet due, so they stay
   // cancellable while callbacks run.
   static constexpr std::size_t kParked = kSlots;
-  std::array<WheelTimer*, kSlots + 1> slots_{};
+  std::array<WheelLink, kSlots + 1> slots_{};
   std::int64_t current_tick_;  // index of the next slot boundary to process, in kSlotMs units
   std::size_t size_ = 0;
 };

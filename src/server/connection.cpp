@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 
 #include "app/detached.hpp"
 #include "app/file_response.hpp"
@@ -14,12 +15,15 @@
 #include "pulsarcpp/http/status.hpp"
 #include "server/response_head.hpp"
 #include "server/ws_connection.hpp"
-#include "server/ws_connection.hpp"
 
 namespace pulsarcpp::detail {
 namespace {
 
+// A request that spans reads is read straight into the connection's own buffer, this much at
+// a time.
 constexpr std::size_t kReadChunk = 16 * 1024;
+// An input buffer that grew past this for a large body is given back once it is empty.
+constexpr std::size_t kKeptInputCapacity = 64 * 1024;
 // A streamed body pauses its generator when this much output is waiting for the client.
 constexpr std::size_t kStreamHighWater = 64 * 1024;
 constexpr std::size_t kSendfileSlice = 1024 * 1024;
@@ -84,11 +88,16 @@ void HttpConnection::on_io(std::uint32_t events) {
 
 void HttpConnection::read_input() {
   while (!closed_ && reading_allowed()) {
-    char* space = input_.prepare(kReadChunk);
-    std::size_t room = input_.writable();
+    // Between requests the bytes go through the loop's buffer and only what arrived is kept,
+    // so an idle keep-alive connection holds a few hundred bytes, not a 16 KiB read buffer.
+    const bool between_requests = input_.empty();
+    char* space = between_requests ? ctx_.read_buffer() : input_.prepare(kReadChunk);
+    std::size_t room = between_requests ? LoopContext::kReadBufferSize : input_.writable();
     ssize_t n = ::recv(fd_, space, room, 0);
     if (n > 0) {
-      input_.commit(static_cast<std::size_t>(n));
+      const auto received = static_cast<std::size_t>(n);
+      if (between_requests) std::memcpy(input_.prepare(received), space, received);
+      input_.commit(received);
       process_requests();
       // A full buffer means more may be waiting; otherwise the next recv would only say EAGAIN.
       if (static_cast<std::size_t>(n) < room) break;
@@ -190,6 +199,7 @@ void HttpConnection::dispatch(std::size_t request_bytes, std::string_view body) 
 
 void HttpConnection::finish_request() {
   input_.consume(request_bytes_);
+  if (input_.empty() && input_.capacity() > kKeptInputCapacity) input_.release();
   request_bytes_ = 0;
   chunked_.reset();
   continue_sent_ = false;

@@ -47,16 +47,17 @@ struct LoopContext {
   std::optional<ws::Inflater> shared_inflater;
   std::string deflate_output;  // compression scratch, reused by every socket of the loop
 
-  // WebSockets read into this one buffer and keep only an incomplete frame header or control
-  // frame for themselves, so an idle socket holds no receive buffer at all.
-  static constexpr std::size_t kWsReadBufferSize = 64 * 1024;
-  char* ws_read_buffer() {
-    if (!ws_read_buffer_) ws_read_buffer_ = std::make_unique_for_overwrite<char[]>(kWsReadBufferSize);
-    return ws_read_buffer_.get();
+  // Connections read into this one buffer and keep only what they cannot handle at once (an
+  // incomplete frame header or control frame, a request and what was pipelined behind it), so
+  // an idle socket holds no receive buffer of its own. Valid until the next read on the loop.
+  static constexpr std::size_t kReadBufferSize = 64 * 1024;
+  char* read_buffer() {
+    if (!read_buffer_) read_buffer_ = std::make_unique_for_overwrite<char[]>(kReadBufferSize);
+    return read_buffer_.get();
   }
 
  private:
-  std::unique_ptr<char[]> ws_read_buffer_;
+  std::unique_ptr<char[]> read_buffer_;
 };
 
 }  // namespace pulsarcpp::detail

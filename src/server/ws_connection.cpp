@@ -34,15 +34,15 @@ const char* reason_for(std::uint16_t code) {
 
 WsConnection::WsConnection(LoopContext& loop, int fd, UpgradeTicket&& ticket,
                            std::string remote_address)
-    : ctx_(loop),
-      fd_(fd),
-      endpoint_(std::move(ticket.endpoint)),
+    : fd_(fd),
+      deflate_(ticket.deflate),
+      ctx_(loop),
+      endpoint_(ticket.endpoint.get()),
       socket_(std::move(ticket.socket)),
       remote_address_(std::move(remote_address)),
-      subprotocol_(std::move(ticket.subprotocol)),
-      reader_(ws::FrameReaderOptions{endpoint_->settings().max_payload_length}),
-      deflate_(ticket.deflate) {
+      reader_(ws::FrameReaderOptions{endpoint_->settings().max_payload_length}) {
   socket_->connection_ = this;
+  if (!ticket.subprotocol.empty()) extras().subprotocol = std::move(ticket.subprotocol);
   if (!deflate_) return;
   // The shared mode uses the loop's 15-bit streams, reset after every message, which the
   // negotiated parameters must allow; anything else gets streams of its own.
@@ -50,17 +50,23 @@ WsConnection::WsConnection(LoopContext& loop, int fd, UpgradeTicket&& ticket,
     if (!ctx_.shared_inflater) ctx_.shared_inflater = ws::Inflater::create(15, true);
     reader_.set_inflater(ctx_.shared_inflater ? &*ctx_.shared_inflater : nullptr);
   } else {
-    own_inflater_ = ws::Inflater::create(deflate_->client_window_bits, false);
-    reader_.set_inflater(own_inflater_ ? &*own_inflater_ : nullptr);
+    auto& inflater = extras().own_inflater;
+    inflater = ws::Inflater::create(deflate_->client_window_bits, false);
+    reader_.set_inflater(inflater ? &*inflater : nullptr);
   }
   if (deflate_->compress && !deflate_->fits_shared_deflater()) {
-    own_deflater_ = ws::Deflater::create(deflate_->server_window_bits,
+    extras().own_deflater = ws::Deflater::create(deflate_->server_window_bits,
                                          deflate_->server_no_context_takeover);
   }
 }
 
 WsConnection::~WsConnection() {
   if (fd_ >= 0) release_socket();
+}
+
+WsConnection::Extras& WsConnection::extras() {
+  if (!extras_) extras_ = std::make_unique<Extras>();
+  return *extras_;
 }
 
 void WsConnection::start(std::string_view early_input, std::string_view unsent_output) {
@@ -71,13 +77,9 @@ void WsConnection::start(std::string_view early_input, std::string_view unsent_o
   ctx_.loop.modify(fd_, interest_, this);
   arm_idle_timer();
   // Frames the client sent right behind its handshake are read after the open handler ran.
-  pending_.assign(early_input);
+  std::string early(early_input);
   call_handler([&] { endpoint_->on_open(*socket_); });
-  if (!pending_.empty() && state_ != ReadyState::closed) {
-    std::string early = std::move(pending_);
-    pending_.clear();
-    handle_frames({early.data(), early.size()});
-  }
+  if (!early.empty() && state_ != ReadyState::closed) handle_frames({early.data(), early.size()});
   request_flush();
 }
 
@@ -99,16 +101,17 @@ void WsConnection::on_io(std::uint32_t events) {
 }
 
 void WsConnection::read_input() {
-  char* buffer = ctx_.ws_read_buffer();
-  const std::size_t capacity = LoopContext::kWsReadBufferSize;
+  char* buffer = ctx_.read_buffer();
+  const std::size_t capacity = LoopContext::kReadBufferSize;
   while (!finished_) {
     // What the last read left (part of a header or control frame) goes in front.
-    const std::size_t carried = pending_.size();
-    std::memcpy(buffer, pending_.data(), carried);
+    const std::string_view carry = pending();
+    const std::size_t carried = carry.size();
+    std::memcpy(buffer, carry.data(), carried);
     const std::size_t room = capacity - carried;
     ssize_t n = ::recv(fd_, buffer + carried, room, 0);
     if (n > 0) {
-      pending_.clear();
+      keep_pending({});
       last_activity_ms_ = ctx_.loop.now_ms();
       ping_outstanding_ = false;
       handle_frames({buffer, carried + static_cast<std::size_t>(n)});
@@ -133,7 +136,15 @@ void WsConnection::handle_frames(std::span<char> input) {
     handle_event(event);
     if (event.kind == ws::ReadEvent::Kind::error) break;
   }
-  if (!finished_) pending_.assign(input.data() + used, input.size() - used);
+  if (!finished_) keep_pending({input.data() + used, input.size() - used});
+}
+
+void WsConnection::keep_pending(std::string_view rest) {
+  if (!rest.empty()) {
+    extras().pending.assign(rest);
+  } else if (extras_) {
+    extras_->pending.clear();
+  }
 }
 
 void WsConnection::handle_event(const ws::ReadEvent& event) {
@@ -236,7 +247,7 @@ int WsConnection::queue_frame(ws::Opcode opcode, std::string_view payload, bool 
 
 bool WsConnection::append_compressed(ws::Opcode opcode, std::string_view payload) {
   if (!deflate_ || !deflate_->compress) return false;
-  ws::Deflater* deflater = own_deflater_ ? &*own_deflater_ : nullptr;
+  ws::Deflater* deflater = own_deflater();
   if (!deflater) {
     if (!ctx_.shared_deflater) ctx_.shared_deflater = ws::Deflater::create(15, true);
     if (!ctx_.shared_deflater) return false;
@@ -252,7 +263,7 @@ bool WsConnection::append_compressed(ws::Opcode opcode, std::string_view payload
 void WsConnection::deliver(const ws::PublishedMessage& message) {
   if (state_ != ReadyState::open) return;
   const bool compressed = message.compress && deflate_ && deflate_->compress;
-  if (compressed && own_deflater_) {
+  if (compressed && own_deflater()) {
     // A window of its own: the shared bytes would not match the client's inflate window.
     queue_frame(message.opcode, message.payload, true);
     return;
@@ -301,8 +312,8 @@ void WsConnection::close(int code, std::string_view reason) {
   if (!ws::is_valid_close_code(wire_code)) wire_code = ws::close_code::normal;
   queue_close_frame(wire_code, reason);
   state_ = ReadyState::closing;
-  close_deadline_ms_ = ctx_.loop.now_ms() + kCloseHandshakeMs;
-  ctx_.loop.wheel().schedule(*this, close_deadline_ms_);
+  // Replaces the idle timer: while closing, the timer only ever means "the echo is late".
+  ctx_.loop.wheel().schedule(*this, ctx_.loop.now_ms() + kCloseHandshakeMs);
   request_flush();
 }
 
@@ -324,8 +335,9 @@ int WsConnection::control(ws::Opcode opcode, std::string_view payload) {
 }
 
 void WsConnection::queue_close_frame(std::uint16_t code, std::string_view reason) {
-  sent_close_code_ = code;
-  sent_close_reason_.assign(reason);
+  Extras& extras = this->extras();
+  extras.sent_close_code = code;
+  extras.sent_close_reason.assign(reason);
   ws::append_close_frame(output_, code, reason);
   request_flush();
 }
@@ -383,11 +395,7 @@ void WsConnection::on_timer_expired() {
   if (finished_) return;
   const std::int64_t now = ctx_.loop.now_ms();
   if (state_ == ReadyState::closing) {
-    if (now >= close_deadline_ms_) {
-      finish(sent_close_code_, sent_close_reason_);
-    } else {
-      ctx_.loop.wheel().schedule(*this, close_deadline_ms_);
-    }
+    finish(extras().sent_close_code, extras().sent_close_reason);
     return;
   }
   const auto& settings = endpoint_->settings();

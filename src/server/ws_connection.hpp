@@ -21,11 +21,12 @@
 
 namespace pulsarcpp::detail {
 
+// Flushable comes last: the small members declared first fill its tail padding.
 class WsConnection final : public net::IoHandler,
-                           public net::Flushable,
                            public net::WheelTimer,
                            public ws::Subscriber,
-                           public net::ListLink<WsConnection> {
+                           public net::ListLink<WsConnection>,
+                           public net::Flushable {
  public:
   WsConnection(LoopContext& loop, int fd, UpgradeTicket&& ticket, std::string remote_address);
   ~WsConnection();
@@ -51,7 +52,9 @@ class WsConnection final : public net::IoHandler,
   ReadyState ready_state() const noexcept { return state_; }
   std::string_view remote_address() const noexcept { return remote_address_; }
   std::size_t buffered_amount() const noexcept { return output_.size() - output_sent_; }
-  std::string_view subprotocol() const noexcept { return subprotocol_; }
+  std::string_view subprotocol() const noexcept {
+    return extras_ ? std::string_view(extras_->subprotocol) : std::string_view();
+  }
   Server& server() const noexcept { return *ctx_.server; }
   void cork_begin() noexcept { ++cork_depth_; }
   void cork_end();
@@ -88,37 +91,50 @@ class WsConnection final : public net::IoHandler,
   void set_interest(std::uint32_t wanted);
   void release_socket();
 
-  LoopContext& ctx_;
+  // What few connections need, or need only now and then: a subprotocol, compression streams
+  // of their own, a frame split by a read, the close frame sent. Allocated on first use, so an
+  // idle plain socket stays small (an idle chat server holds tens of thousands).
+  struct Extras {
+    std::string subprotocol;
+    std::optional<ws::Inflater> own_inflater;  // dedicated mode only
+    std::optional<ws::Deflater> own_deflater;  // dedicated mode only
+    std::string pending;  // an incomplete frame header or control frame from the last read
+    std::uint16_t sent_close_code = 0;
+    std::string sent_close_reason;
+  };
+  Extras& extras();
+  std::string_view pending() const noexcept {
+    return extras_ ? std::string_view(extras_->pending) : std::string_view();
+  }
+  void keep_pending(std::string_view rest);
+  ws::Deflater* own_deflater() const noexcept {
+    return extras_ && extras_->own_deflater ? &*extras_->own_deflater : nullptr;
+  }
+
+  // Small members first (they fit in Flushable's tail padding), then by size, so that padding
+  // does not grow the object: an idle server holds one per connection.
+  ReadyState state_ = ReadyState::open;
+  bool write_blocked_ : 1 = false;
+  bool backpressured_ : 1 = false;  // drain is due once the output empties
+  bool finished_ : 1 = false;
+  bool lingering_ : 1 = false;
+  bool write_shut_ : 1 = false;
+  bool ping_outstanding_ : 1 = false;
+  std::uint16_t cork_depth_ = 0;
+
   int fd_;
-  std::shared_ptr<const WsEndpoint> endpoint_;
-  std::unique_ptr<WebSocketBase> socket_;
-  std::string remote_address_;
-  std::string subprotocol_;
-
-  ws::FrameReader reader_;
+  std::uint32_t interest_ = 0;
   std::optional<ws::DeflateParams> deflate_;
-  std::optional<ws::Inflater> own_inflater_;  // dedicated mode only
-  std::optional<ws::Deflater> own_deflater_;  // dedicated mode only
-
-  std::string pending_;  // an incomplete frame header or control frame from the last read
+  LoopContext& ctx_;
+  const WsEndpoint* endpoint_;  // owned by the app, which outlives every connection
+  std::unique_ptr<WebSocketBase> socket_;
+  std::unique_ptr<Extras> extras_;
+  std::string remote_address_;
+  ws::FrameReader reader_;
   std::string output_;
   std::size_t output_sent_ = 0;
-  bool write_blocked_ = false;
-  bool backpressured_ = false;  // drain is due once the output empties
-  int cork_depth_ = 0;
-  std::uint32_t interest_ = 0;
-
-  ReadyState state_ = ReadyState::open;
-  bool finished_ = false;
-  bool lingering_ = false;
-  bool write_shut_ = false;
-  std::int64_t last_activity_ms_ = 0;
-  std::int64_t close_deadline_ms_ = 0;  // closing: when to give up waiting for the echo
-  bool ping_outstanding_ = false;
-  std::uint16_t sent_close_code_ = 0;
-  std::string sent_close_reason_;
-
   std::vector<std::string> topics_;
+  std::int64_t last_activity_ms_ = 0;
 };
 
 }  // namespace pulsarcpp::detail

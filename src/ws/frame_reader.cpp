@@ -82,7 +82,7 @@ std::uint16_t FrameReader::header_error() const noexcept {
   if (continuation != message_open_) return close_code::protocol_error;
   if (f.rsv1 && (continuation || inflater_ == nullptr)) return close_code::protocol_error;
   const std::uint64_t before = continuation ? message_size_ : 0;
-  if (f.payload_length > options_.max_payload_length - before) return close_code::message_too_big;
+  if (f.payload_length > max_payload_ - before) return close_code::message_too_big;
   return 0;
 }
 
@@ -120,12 +120,12 @@ void FrameReader::start_streaming() {
     message_opcode_ = frame_.opcode;
     message_compressed_ = frame_.rsv1;
     message_size_ = 0;
-    message_.clear();
+    buffers().message.clear();
     utf8_.reset();
   }
-  message_size_ += frame_.payload_length;
+  // header_error() let the frame in only if the message stays within max_payload_.
+  message_size_ += static_cast<std::uint32_t>(frame_.payload_length);
   frame_remaining_ = frame_.payload_length;
-  frame_offset_ = 0;
   phase_ = Phase::payload;
 }
 
@@ -134,11 +134,12 @@ FrameReader::Step FrameReader::read_payload(std::span<char> input, std::size_t o
   const std::size_t n =
       static_cast<std::size_t>(std::min<std::uint64_t>(frame_remaining_, available));
   char* data = input.data() + offset;
-  apply_mask(data, n, frame_.mask, frame_offset_);
+  // Where this slice starts within the frame's payload, which sets the mask's phase.
+  const std::uint64_t frame_offset = frame_.payload_length - frame_remaining_;
+  apply_mask(data, n, frame_.mask, frame_offset);
   const bool check_utf8 = message_opcode_ == Opcode::text && !message_compressed_;
   if (check_utf8 && !utf8_.feed(data, n)) return {fail(close_code::invalid_payload)};
-  message_.append(data, n);
-  frame_offset_ += n;
+  buffers_->message.append(data, n);
   frame_remaining_ -= n;
   const std::size_t consumed = offset + n;
   if (frame_remaining_ != 0) return {event(Kind::need_more, consumed)};
@@ -146,19 +147,20 @@ FrameReader::Step FrameReader::read_payload(std::span<char> input, std::size_t o
   if (!frame_.fin) return {event(Kind::need_more, consumed), true};
   message_open_ = false;
   if (check_utf8 && !utf8_.complete()) return {fail(close_code::invalid_payload)};
-  return {finish_message(message_, message_compressed_, consumed)};
+  return {finish_message(buffers_->message, message_compressed_, consumed)};
 }
 
 ReadEvent FrameReader::finish_message(std::string_view payload, bool compressed,
                                       std::size_t consumed) {
   const Kind kind = message_opcode_ == Opcode::text ? Kind::text : Kind::binary;
   if (!compressed) return event(kind, consumed, payload);
+  std::string& inflated = buffers().inflated;
   const InflateStatus status =
-      inflater_->inflate_message(payload, options_.max_payload_length, inflated_);
+      inflater_->inflate_message(payload, max_payload_, inflated);
   if (status == InflateStatus::too_large) return fail(close_code::message_too_big);
   if (status == InflateStatus::corrupt) return fail(close_code::invalid_payload);
-  if (kind == Kind::text && !is_valid_utf8(inflated_)) return fail(close_code::invalid_payload);
-  return event(kind, consumed, inflated_);
+  if (kind == Kind::text && !is_valid_utf8(inflated)) return fail(close_code::invalid_payload);
+  return event(kind, consumed, inflated);
 }
 
 ReadEvent FrameReader::fail(std::uint16_t code) noexcept {
@@ -167,9 +169,15 @@ ReadEvent FrameReader::fail(std::uint16_t code) noexcept {
   return event(Kind::error, 0, {}, code);
 }
 
+FrameReader::Buffers& FrameReader::buffers() {
+  if (!buffers_) buffers_ = std::make_unique<Buffers>();
+  return *buffers_;
+}
+
 void FrameReader::release_large_buffers() noexcept {
-  if (message_.capacity() > kKeptCapacity) std::string().swap(message_);
-  if (inflated_.capacity() > kKeptCapacity) std::string().swap(inflated_);
+  if (!buffers_) return;
+  if (buffers_->message.capacity() > kKeptCapacity) std::string().swap(buffers_->message);
+  if (buffers_->inflated.capacity() > kKeptCapacity) std::string().swap(buffers_->inflated);
 }
 
 }  // namespace pulsarcpp::ws

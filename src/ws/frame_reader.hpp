@@ -22,7 +22,9 @@
 // byte fails the connection at once, not at the end of the message.
 
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,6 +39,8 @@ struct FrameReaderOptions {
   /// Largest data message in bytes, after decompression (Bun maxPayloadLength, 16 MiB); one byte
   /// more fails with 1009. Checked on each frame header before any payload is buffered, on the
   /// compressed size, and on the decompressed size. Control frames have their own 125 limit.
+  /// Values above 4 GiB - 1 act as 4 GiB - 1 (as in uWebSockets): no message that large can be
+  /// held in memory anyway, and the reader keeps its sizes in 32 bits.
   std::size_t max_payload_length = 16 * 1024 * 1024;
 };
 
@@ -62,7 +66,9 @@ class FrameReader {
   /// negotiated, nullptr otherwise (RSV1 is then a protocol error). Not owned; must outlive
   /// the reader or be replaced with set_inflater.
   explicit FrameReader(FrameReaderOptions options = {}, Inflater* inflater = nullptr) noexcept
-      : options_(options), inflater_(inflater) {}
+      : max_payload_(static_cast<std::uint32_t>(
+            std::min<std::size_t>(options.max_payload_length, UINT32_MAX))),
+        inflater_(inflater) {}
 
   void set_inflater(Inflater* inflater) noexcept { inflater_ = inflater; }
 
@@ -90,22 +96,28 @@ class FrameReader {
   ReadEvent fail(std::uint16_t code) noexcept;
   void release_large_buffers() noexcept;
 
-  FrameReaderOptions options_;
+  // Allocated by the first message that needs one: most connections only ever see messages that
+  // arrive whole and uncompressed, and an idle server holds thousands of readers.
+  struct Buffers {
+    std::string message;   // collected payload of the open message
+    std::string inflated;  // decompressed message, the payload of the last compressed message
+  };
+  Buffers& buffers();
+
+  std::uint32_t max_payload_;    // FrameReaderOptions::max_payload_length
+  std::uint32_t message_size_ = 0;  // wire bytes of the open message so far (<= max_payload_)
   Inflater* inflater_ = nullptr;
-  Phase phase_ = Phase::header;
-  std::uint16_t error_code_ = 0;
+  std::unique_ptr<Buffers> buffers_;
 
   FrameHeader frame_;                  // the frame being read
   std::uint64_t frame_remaining_ = 0;  // payload bytes of frame_ not yet read
-  std::uint64_t frame_offset_ = 0;     // payload bytes of frame_ already read (mask phase)
+  Utf8Validator utf8_;
 
+  Phase phase_ = Phase::header;
+  std::uint16_t error_code_ = 0;
   bool message_open_ = false;  // a fragmented or split message is being collected
   Opcode message_opcode_ = Opcode::text;
   bool message_compressed_ = false;
-  std::uint64_t message_size_ = 0;  // wire bytes of the open message so far
-  Utf8Validator utf8_;
-  std::string message_;   // collected payload of the open message
-  std::string inflated_;  // decompressed message, the payload of the last compressed message
 };
 
 }  // namespace pulsarcpp::ws

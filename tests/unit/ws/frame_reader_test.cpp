@@ -345,6 +345,17 @@ TEST(FrameReader, SizeIsCheckedOnTheHeaderBeforeThePayloadArrives) {
   EXPECT_EQ(read_all(wire), Events{error(1009)});  // also over the 16 MiB default
 }
 
+TEST(FrameReader, LimitsBeyond32BitsActAsTheLargest32BitLimit) {
+  const FrameReaderOptions options{.max_payload_length = SIZE_MAX};
+  EXPECT_EQ(read_all(frame(0x2, "small"), options), Events{binary("small")});
+  EXPECT_EQ(read_all(frame(0x1, "ab", false) + frame(0x0, "cd"), options), Events{text("abcd")});
+  // 2^32 bytes is one more than the saturated limit: refused on the header.
+  std::string wire = "\x82\xFF";
+  wire += std::string("\x00\x00\x00\x01\x00\x00\x00\x00", 8);
+  wire += std::string(reinterpret_cast<const char*>(kKey.data()), 4);
+  EXPECT_EQ(read_all(wire, options), Events{error(1009)});
+}
+
 TEST(FrameReader, SizeIsCheckedAcrossFragments) {
   const FrameReaderOptions options{.max_payload_length = 10};
   const std::string ok = frame(0x1, "12345", false) + frame(0x0, "67890");
