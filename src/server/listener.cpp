@@ -96,6 +96,9 @@ int open_listen_socket(const std::string& hostname, std::uint16_t port, bool fir
     }
     set_option(fd, SOL_SOCKET, SO_REUSEADDR);
     set_option(fd, SOL_SOCKET, SO_REUSEPORT);
+    // Accepted sockets inherit TCP_NODELAY from the listener on Linux: one call here instead of
+    // one per connection.
+    set_option(fd, IPPROTO_TCP, TCP_NODELAY);
     if (ai->ai_family == AF_INET6) {
       int off = 0;  // "::" serves IPv4 too, as Bun does
       ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
@@ -151,7 +154,6 @@ void Listener::accept_one(int client_fd, const sockaddr_storage& address) {
     ::close(client_fd);
     return;
   }
-  set_option(client_fd, IPPROTO_TCP, TCP_NODELAY);
   auto [host, port] = peer_of(address);
   auto* connection = new HttpConnection(ctx_, client_fd, std::move(host), port);
   connection->start();  // on failure it closes and schedules its own deletion

@@ -181,6 +181,7 @@ void WsConnection::on_peer_close(std::uint16_t code, std::string_view reason) {
     // ends the TCP connection. The reader checked both: a valid code, UTF-8, at most 123 bytes.
     queue_close_frame(code == ws::close_code::no_status ? 0 : code, reason);
   }
+  peer_sent_close_ = true;
   std::string kept(reason);  // the view dies with the input buffer in finish()
   finish(code, kept, Ending::graceful);
 }
@@ -435,9 +436,10 @@ void WsConnection::finish(int code, std::string_view reason, Ending ending) {
 }
 
 // After a close frame the socket stays open until what is queued (echoes before the close,
-// the close frame) has been sent, then the write side is shut and the client's remaining bytes
-// are read until its FIN: closing with unread data would send a reset that can destroy the
-// close frame on its way.
+// the close frame) has been sent. When the client already sent its own close frame the socket
+// then closes; otherwise the write side is shut and the client's remaining bytes are read until
+// its FIN: closing with unread data would send a reset that can destroy the close frame on its
+// way.
 void WsConnection::start_lingering() {
   lingering_ = true;
   ctx_.loop.wheel().schedule(*this, ctx_.loop.now_ms() + kLingerMs);
@@ -450,6 +452,13 @@ void WsConnection::continue_lingering() {
     if (write_blocked_) {
       set_interest(EPOLLOUT);
       return;
+    }
+    if (peer_sent_close_) {
+      // The client ended its data with a close frame, so no bytes of it can be in flight that a
+      // close would answer with a reset: read what is here and close, the server first, as
+      // RFC 6455 §7.1.1 asks (it then holds TIME_WAIT, not the client).
+      net::discard_readable(fd_);
+      return end_lingering();
     }
     ::shutdown(fd_, SHUT_WR);
     write_shut_ = true;

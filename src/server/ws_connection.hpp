@@ -120,6 +120,7 @@ class WsConnection final : public net::IoHandler,
   bool lingering_ : 1 = false;
   bool write_shut_ : 1 = false;
   bool ping_outstanding_ : 1 = false;
+  bool peer_sent_close_ : 1 = false;  // nothing but the client's FIN can follow
   std::uint16_t cork_depth_ = 0;
 
   int fd_;
