@@ -17,6 +17,12 @@ class StartError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+class Server;
+
+namespace detail {
+int start_server(ServerConfig config);
+}
+
 class Server {
  public:
   /// Validates the options and compiles the routes; throws StartError.
@@ -53,6 +59,7 @@ class Server {
   struct Impl;
 
  private:
+  friend int detail::start_server(ServerConfig config);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -2,10 +2,13 @@
 
 #include <sched.h>
 #include <signal.h>
+#include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
@@ -79,11 +82,18 @@ struct Server::Impl {
   bool stop_requested = false;
   bool joined = false;
 
+  // Readable once a stop was requested, from any thread: start() waits on it together with the
+  // signals, so a handler that stops the server also ends start().
+  int stop_requested_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
   explicit Impl(detail::ServerConfig&& server_config)
       : config(std::move(server_config)), options(config.http), app(config) {
     unsigned threads = options.threads;
     if (threads == 0) threads = env_unsigned("THREADS").value_or(0);
     thread_count = threads ? threads : available_cpus();
+  }
+  ~Impl() {
+    if (stop_requested_fd >= 0) ::close(stop_requested_fd);
   }
 
   void listen(Server* self);
@@ -173,6 +183,8 @@ void Server::Impl::request_stop() {
     return;
   }
   stop_requested = true;
+  const std::uint64_t one = 1;
+  [[maybe_unused]] ssize_t written = ::write(stop_requested_fd, &one, sizeof one);
   for (auto& loop : loops) {
     loop->context.loop.post([this, raw = loop.get()] { begin_drain(*raw); });
   }
@@ -241,6 +253,33 @@ std::size_t Server::subscriber_count(std::string_view topic) const {
   return impl_->hub ? impl_->hub->subscriber_count(topic) : 0;
 }
 
+namespace {
+
+// Blocks until one of `signals` (blocked by the caller) arrives, returning it, or `stop_fd`
+// becomes readable (a stop requested by the app), returning 0.
+int wait_for_signal_or_stop(const sigset_t& signals, int stop_fd) {
+  const int signal_fd = ::signalfd(-1, &signals, SFD_CLOEXEC);
+  if (signal_fd < 0 || stop_fd < 0) {
+    // Without the descriptors only a signal can end the wait.
+    if (signal_fd >= 0) ::close(signal_fd);
+    int received = 0;
+    sigwait(&signals, &received);
+    return received;
+  }
+  pollfd waits[2] = {{signal_fd, POLLIN, 0}, {stop_fd, POLLIN, 0}};
+  int received = 0;
+  while (::poll(waits, 2, -1) < 0 && errno == EINTR) {
+  }
+  signalfd_siginfo info{};
+  if ((waits[0].revents & POLLIN) && ::read(signal_fd, &info, sizeof info) == sizeof info) {
+    received = static_cast<int>(info.ssi_signo);
+  }
+  ::close(signal_fd);
+  return received;
+}
+
+}  // namespace
+
 int start(Options options) { return detail::start_server(detail::to_config(std::move(options))); }
 
 int detail::start_server(ServerConfig config) {
@@ -255,10 +294,10 @@ int detail::start_server(ServerConfig config) {
     Server server(std::move(config));
     server.listen();
     log("Server started on http://localhost:" + std::to_string(server.port()));
-    int received = 0;
-    sigwait(&signals, &received);
-    log(std::string("Received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") +
-        ", stopping");
+    if (const int received = wait_for_signal_or_stop(signals, server.impl_->stop_requested_fd)) {
+      log(std::string("Received ") + (received == SIGINT ? "SIGINT" : "SIGTERM") +
+          ", stopping");
+    }
     server.stop();
   } catch (const StartError& e) {
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
