@@ -10,15 +10,20 @@
 
 namespace pulsarcpp::detail {
 
+/// The started coroutine's frame, which frees itself when it finishes. Only the starter may
+/// destroy it, and only while it is known to be suspended (a forced stop).
 struct Detached {
   struct promise_type {
-    Detached get_return_object() const noexcept { return {}; }
+    Detached get_return_object() noexcept {
+      return {std::coroutine_handle<promise_type>::from_promise(*this)};
+    }
     std::suspend_never initial_suspend() const noexcept { return {}; }
     std::suspend_never final_suspend() const noexcept { return {}; }
     void return_void() const noexcept {}
     // Callers pass tasks that never throw (AppCore::run); anything else is a bug.
     void unhandled_exception() const noexcept { std::terminate(); }
   };
+  std::coroutine_handle<> frame;
 };
 
 template <class T, class Done>

@@ -54,7 +54,12 @@ HttpConnection::HttpConnection(LoopContext& loop, int fd, std::string remote_add
       chunked_(loop.limits.max_body_bytes) {}
 
 HttpConnection::~HttpConnection() {
+  // Only after a forced stop ended the loop can a handler still be suspended here (see
+  // Server::Impl::join): its frames go with the connection they point into.
+  if (handler_frame_) std::exchange(handler_frame_, {}).destroy();
+  destroy_scheduled_ = true;  // close() must not schedule this deletion a second time
   if (!closed_) close();
+  ctx_.connections.erase(*this);
 }
 
 bool HttpConnection::start() {
@@ -193,8 +198,11 @@ void HttpConnection::dispatch(std::size_t request_bytes, std::string_view body) 
   // Upgrades always take the coroutine path (can_upgrade and upgrade may suspend).
   handler_running_ = true;
   in_dispatch_ = true;
-  run_detached(app.run(context_), [this](Response response) { finish_async(std::move(response)); });
+  const Detached started =
+      run_detached(app.run(context_), [this](Response response) { finish_async(std::move(response)); });
   in_dispatch_ = false;
+  // A handler that finished inline has freed its frame already.
+  if (handler_running_) handler_frame_ = started.frame;
 }
 
 void HttpConnection::finish_request() {
@@ -208,6 +216,7 @@ void HttpConnection::finish_request() {
 
 void HttpConnection::finish_async(Response response) {
   handler_running_ = false;
+  handler_frame_ = {};
   if (closed_) {
     destroy_when_idle();
     return;
@@ -478,7 +487,6 @@ void HttpConnection::close() {
   ::close(fd_);  // also leaves the epoll set: the descriptor is never duplicated
   if (file_fd_ >= 0) ::close(file_fd_);
   file_fd_ = -1;
-  ctx_.connections.erase(*this);
   ctx_.open_connections->fetch_sub(1, std::memory_order_relaxed);
   if (drain_waiter_) {
     // Let the stream pump see closed_ and end; it must not be destroyed mid-flight.

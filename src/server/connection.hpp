@@ -92,6 +92,7 @@ class HttpConnection final : public net::IoHandler,
   std::size_t request_bytes_ = 0;  // bytes of the request in flight, consumed when answered
 
   bool handler_running_ = false;   // a coroutine handler has the connection
+  std::coroutine_handle<> handler_frame_;  // its frame, while it is suspended
   bool in_dispatch_ = false;       // dispatch() is on the stack (a handler may finish inline)
   bool keep_alive_ = true;         // false: close after the queued output
   bool peer_closed_ = false;       // the client shut down its sending side

@@ -208,6 +208,12 @@ void Server::Impl::join() {
     if (loop->thread.joinable()) loop->thread.join();
   }
   pool.reset();  // runs what is queued; resumptions posted to the loops are dropped with them
+  // Connections whose handler or stream was still suspended (in sleep_for, offload, a slow
+  // generator) when shutdown_timeout forced the stop: their loop has ended and nothing will
+  // resume them. Destroyed here, after the pool, whose jobs may still write into their frames.
+  for (auto& loop : loops) {
+    for (auto* connection : loop->context.connections.snapshot()) delete connection;
+  }
 }
 
 Server::Server(detail::ServerConfig config)

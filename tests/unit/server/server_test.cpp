@@ -184,6 +184,59 @@ TEST(ServerTest, StopIsGracefulForARequestInFlight) {
   server.server().stop();  // again: nothing left to do
 }
 
+// Notifies when destroyed: put in a coroutine frame, it shows the frame was freed.
+struct NotifyOnDestroy {
+  Signal& signal;
+  ~NotifyOnDestroy() { signal.notify(); }
+};
+
+TEST(ServerTest, ForcedStopFreesAHandlerSuspendedInSleep) {
+  Signal handler_started;
+  Signal frame_freed;
+  TestServer server({.routes = {router::get("/forever",
+                                            [&](Context&) -> Task<Response> {
+                                              NotifyOnDestroy guard{frame_freed};
+                                              handler_started.notify();
+                                              co_await sleep_for(1h);
+                                              co_return text("never");
+                                            })},
+                     .shutdown_timeout = 100ms});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/forever")));
+  ASSERT_TRUE(handler_started.wait());
+  const auto started = std::chrono::steady_clock::now();
+  server.server().stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+  EXPECT_TRUE(frame_freed.wait(0ms));  // freed by stop() itself, not later
+  EXPECT_TRUE(client.wait_closed());
+}
+
+TEST(ServerTest, ForcedStopWaitsForOffloadedWorkBeforeFreeingItsHandler) {
+  Signal handler_started;
+  Signal frame_freed;
+  std::atomic<bool> job_finished{false};
+  TestServer server({.routes = {router::get("/busy",
+                                            [&](Context&) -> Task<Response> {
+                                              NotifyOnDestroy guard{frame_freed};
+                                              handler_started.notify();
+                                              // Outlives the 100 ms shutdown timeout.
+                                              int value = co_await offload([&] {
+                                                std::this_thread::sleep_for(400ms);
+                                                job_finished = true;
+                                                return 7;
+                                              });
+                                              co_return text(std::to_string(value));
+                                            })},
+                     .shutdown_timeout = 100ms});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/busy")));
+  ASSERT_TRUE(handler_started.wait());
+  server.server().stop();
+  // The job wrote its result into the frame before the frame was freed (ASan would see it).
+  EXPECT_TRUE(job_finished);
+  EXPECT_TRUE(frame_freed.wait(0ms));
+}
+
 TEST(ServerTest, StopClosesIdleKeepAliveConnections) {
   TestServer server({.routes = {router::get("/", hello)}});
   RawClient client(server.port());

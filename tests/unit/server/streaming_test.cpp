@@ -253,6 +253,21 @@ TEST(StreamingTest, ClientCloseDuringASlowTickerDestroysTheGenerator) {
   EXPECT_EQ(r->body, "A");
 }
 
+TEST(StreamingTest, ForcedStopDestroysAGeneratorWaitingBetweenItems) {
+  auto destroyed = std::make_shared<Signal>();
+  TestServer server({.routes = {router::get("/slow",
+                                            [destroyed](Context&) {
+                                              return stream(endless(OnDestroy(destroyed), 1h));
+                                            })},
+                     .shutdown_timeout = 100ms});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/slow")));
+  ASSERT_TRUE(client.read_at_least(1));  // the head is out; the generator sleeps
+  server.server().stop();
+  EXPECT_TRUE(destroyed->wait(0ms));
+  EXPECT_TRUE(client.wait_closed());
+}
+
 TEST(StreamingTest, SseWireFormat) {
   TestServer server({.routes = {router::get("/events", [](Context&) {
                        return sse([]() -> AsyncGenerator<SseEvent> {
