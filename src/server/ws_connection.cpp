@@ -288,15 +288,34 @@ int WsConnection::publish(std::string_view topic, ws::Opcode opcode, std::string
 bool WsConnection::subscribe(std::string_view topic) {
   if (state_ == ReadyState::closed) return false;
   if (is_subscribed(topic)) return true;
-  topics_.emplace_back(topic);
+  topics_.push_back({std::string(topic)});
   ctx_.topics.subscribe(topic, this);
   ctx_.hub->count(topic, ctx_.index, +1);
   return true;
 }
 
+WsConnection::Subscription* WsConnection::find_subscription(std::string_view topic) noexcept {
+  auto it = std::find_if(topics_.begin(), topics_.end(),
+                         [topic](const Subscription& s) { return s.topic == topic; });
+  return it == topics_.end() ? nullptr : &*it;
+}
+
+std::size_t& WsConnection::slot_in(std::string_view topic) {
+  // The table asks only about topics this socket subscribed to, so the lookup always finds one.
+  return find_subscription(topic)->slot;
+}
+
+std::vector<std::string> WsConnection::topics() const {
+  std::vector<std::string> names;
+  names.reserve(topics_.size());
+  for (const Subscription& subscription : topics_) names.push_back(subscription.topic);
+  return names;
+}
+
 bool WsConnection::unsubscribe(std::string_view topic) {
-  auto it = std::find(topics_.begin(), topics_.end(), topic);
-  if (it == topics_.end()) return false;
+  Subscription* subscription = find_subscription(topic);
+  if (subscription == nullptr) return false;
+  const auto it = topics_.begin() + (subscription - topics_.data());
   ctx_.topics.unsubscribe(topic, this);
   ctx_.hub->count(topic, ctx_.index, -1);
   topics_.erase(it);
@@ -304,7 +323,8 @@ bool WsConnection::unsubscribe(std::string_view topic) {
 }
 
 bool WsConnection::is_subscribed(std::string_view topic) const {
-  return std::find(topics_.begin(), topics_.end(), topic) != topics_.end();
+  return std::any_of(topics_.begin(), topics_.end(),
+                     [topic](const Subscription& s) { return s.topic == topic; });
 }
 
 void WsConnection::close(int code, std::string_view reason) {
@@ -423,7 +443,7 @@ void WsConnection::finish(int code, std::string_view reason, Ending ending) {
   if (finished_ || state_ == ReadyState::closed) return;
   state_ = ReadyState::closed;
   // Inside the close handler the socket has no subscriptions (as in Bun).
-  while (!topics_.empty()) unsubscribe(topics_.back());
+  while (!topics_.empty()) unsubscribe(topics_.back().topic);
   std::string kept_reason(reason);
   call_handler([&] { endpoint_->on_close(*socket_, code, kept_reason); });
   finished_ = true;

@@ -45,7 +45,8 @@ class WsConnection final : public net::IoHandler,
   bool subscribe(std::string_view topic);
   bool unsubscribe(std::string_view topic);
   bool is_subscribed(std::string_view topic) const;
-  const std::vector<std::string>& topics() const noexcept { return topics_; }
+  /// The topics subscribed to, in the order of subscription.
+  std::vector<std::string> topics() const;
   void close(int code, std::string_view reason);
   void terminate();
   int control(ws::Opcode opcode, std::string_view payload);
@@ -63,6 +64,7 @@ class WsConnection final : public net::IoHandler,
   void flush() override;
   void on_timer_expired() override;
   void deliver(const ws::PublishedMessage& message) override;
+  std::size_t& slot_in(std::string_view topic) override;
 
  private:
   void read_input();
@@ -134,7 +136,12 @@ class WsConnection final : public net::IoHandler,
   ws::FrameReader reader_;
   std::string output_;
   std::size_t output_sent_ = 0;
-  std::vector<std::string> topics_;
+  struct Subscription {
+    std::string topic;
+    std::size_t slot = 0;  // in the loop's TopicTable list for the topic
+  };
+  Subscription* find_subscription(std::string_view topic) noexcept;
+  std::vector<Subscription> topics_;
   std::int64_t last_activity_ms_ = 0;
 };
 

@@ -16,6 +16,11 @@ namespace pulsarcpp::ws {
 class Subscriber {
  public:
   virtual void deliver(const PublishedMessage& message) = 0;
+  /// Where this subscriber sits in the table's list for `topic`, kept by the subscriber for
+  /// each topic it is subscribed to (it keeps a list of its topics anyway). The table writes it
+  /// on subscribe and when it moves the subscriber, and reads it to unsubscribe in O(1): a
+  /// room of ten thousand members would otherwise be scanned on every leave.
+  virtual std::size_t& slot_in(std::string_view topic) = 0;
 
  protected:
   ~Subscriber() = default;
@@ -26,7 +31,7 @@ class TopicTable {
   /// Adds `subscriber`, which must not be subscribed to `topic` yet (sockets keep their own list
   /// of topics, so the check costs nothing there and the table stays O(1) per subscribe).
   bool subscribe(std::string_view topic, Subscriber* subscriber);
-  /// True when it was subscribed.
+  /// True when it was subscribed. O(1).
   bool unsubscribe(std::string_view topic, Subscriber* subscriber);
   std::size_t subscriber_count(std::string_view topic) const;
   /// Delivers to every subscriber of `topic` but `skip`. Subscribing and unsubscribing from
@@ -47,7 +52,8 @@ class TopicTable {
       return std::hash<std::string_view>{}(s);
     }
   };
-  void compact(Topic& topic);
+  static void place(std::string_view topic, Topic& entry, std::size_t slot, Subscriber* subscriber);
+  static void compact(std::string_view topic, Topic& entry);
 
   std::unordered_map<std::string, Topic, Hash, std::equal_to<>> topics_;
 };

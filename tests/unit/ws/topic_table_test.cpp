@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,7 +27,9 @@ class FakeSubscriber final : public Subscriber {
     received.push_back(message.payload);
     if (on_deliver) on_deliver(message);
   }
+  std::size_t& slot_in(std::string_view topic) override { return slots[std::string(topic)]; }
   std::vector<std::string> received;
+  std::map<std::string, std::size_t> slots;
   std::function<void(const PublishedMessage&)> on_deliver;
 };
 
@@ -250,6 +255,54 @@ TEST(TopicTableTest, PublishingFromInsideADeliveryIsSafe) {
   // b either got "outer" before a ran, or was removed before its turn; never "inner".
   for (const auto& m : b.received) EXPECT_EQ(m, "outer");
   EXPECT_EQ(table.subscriber_count("chat"), 1u);
+}
+
+}  // namespace
+}  // namespace pulsarcpp::ws
+
+namespace pulsarcpp::ws {
+namespace {
+
+// Many joins and leaves in a scrambled order, some from inside deliveries (a hole, then a
+// compaction that moves others): after each step exactly the members receive, once each.
+TEST(TopicTableTest, MembershipStaysExactThroughScrambledJoinsAndLeaves) {
+  TopicTable table;
+  constexpr unsigned kSubscribers = 64;
+  std::vector<std::unique_ptr<FakeSubscriber>> subscribers;
+  for (unsigned i = 0; i < kSubscribers; ++i) {
+    subscribers.push_back(std::make_unique<FakeSubscriber>());
+  }
+  std::vector<bool> member(kSubscribers, false);
+  unsigned state = 12345;
+  auto next = [&state] {
+    state = state * 1103515245u + 12345u;
+    return (state >> 16) % kSubscribers;
+  };
+  for (int step = 0; step < 3000; ++step) {
+    const unsigned who = next();
+    if (member[who]) {
+      ASSERT_TRUE(table.unsubscribe("room", subscribers[who].get()));
+    } else {
+      ASSERT_TRUE(table.subscribe("room", subscribers[who].get()));
+    }
+    member[who] = !member[who];
+    const unsigned leaver = next();
+    if (step % 3 == 0 && member[leaver]) {
+      subscribers[leaver]->on_deliver = [&, leaver](const PublishedMessage&) {
+        EXPECT_TRUE(table.unsubscribe("room", subscribers[leaver].get()));
+        member[leaver] = false;
+      };
+    }
+    const std::vector<bool> before = member;
+    for (auto& s : subscribers) s->received.clear();
+    table.publish("room", message_of("m"), nullptr);
+    subscribers[leaver]->on_deliver = nullptr;
+    for (unsigned i = 0; i < kSubscribers; ++i) {
+      ASSERT_EQ(subscribers[i]->received.size(), before[i] ? 1u : 0u) << "step " << step;
+    }
+    const auto members = static_cast<std::size_t>(std::count(member.begin(), member.end(), true));
+    ASSERT_EQ(table.subscriber_count("room"), members) << "step " << step;
+  }
 }
 
 }  // namespace
