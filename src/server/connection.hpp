@@ -84,7 +84,6 @@ class HttpConnection final : public net::IoHandler,
   std::size_t output_sent_ = 0;
 
   http::RequestHead head_;
-  std::size_t head_bytes_ = 0;  // parsed head of the request being received, 0 if none yet
   http::ChunkedDecoder chunked_;
   bool continue_sent_ = false;
   std::int64_t request_started_ms_ = 0;
