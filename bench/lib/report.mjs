@@ -6,7 +6,7 @@
 // A run with a wrong answer (failed curl check, a bad body or status in the verified warm-up,
 // any non-2xx response) counts as zero; socket errors are flagged but keep their figures.
 
-import { readFileSync } from "node:fs";
+import { count, median, ms, ratio, readTsv } from "./tables.mjs";
 
 const [runsFile, syscallsFile] = process.argv.slice(2);
 if (!runsFile) {
@@ -14,22 +14,6 @@ if (!runsFile) {
   process.exit(2);
 }
 
-function readTsv(file) {
-  const [header, ...lines] = readFileSync(file, "utf8").split("\n").filter((l) => l.trim());
-  const names = header.split("\t");
-  return lines.map((line) => Object.fromEntries(line.split("\t").map((v, i) => [names[i], v])));
-}
-
-function median(values) {
-  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
-
-const count = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "—");
-const ratio = (x) => (Number.isFinite(x) ? x.toFixed(2) : "—");
-const ms = (x) => (Number.isFinite(x) ? `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms` : "—");
 
 // One measured run, with its problems spelled out and wrong answers counted as zero.
 function judge(row) {

@@ -6,7 +6,7 @@
 // ours/peer. A run with a wrong answer (a verification failure reported by ws_load, the server
 // dying, no report) counts as zero; errors (refused or dropped connections) are flagged only.
 
-import { readFileSync } from "node:fs";
+import { count, median, ms, ratio, readTsv } from "./tables.mjs";
 
 const [runsFile] = process.argv.slice(2);
 if (!runsFile) {
@@ -14,26 +14,8 @@ if (!runsFile) {
   process.exit(2);
 }
 
-function readTsv(file) {
-  const [header, ...lines] = readFileSync(file, "utf8").split("\n").filter((l) => l.trim());
-  const names = header.split("\t");
-  return lines.map((line) => Object.fromEntries(line.split("\t").map((v, i) => [names[i], v])));
-}
-
-function median(values) {
-  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const mid = Math.floor(v.length / 2);
-  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
-
-const count = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "—");
-const ratio = (x) => (Number.isFinite(x) ? x.toFixed(2) : "—");
-const ms = (us) => {
-  if (!Number.isFinite(us) || us <= 0) return "—";
-  const x = us / 1000;
-  return `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms`;
-};
+// ws_load reports microseconds; 0 means no latency was measured.
+const usAsMs = (us) => (Number.isFinite(us) && us > 0 ? ms(us / 1000) : "—");
 
 // What each scenario measures. `memory`: the figure is RSS bytes per connection, lower is
 // better, and there is no CPU figure.
@@ -106,8 +88,8 @@ function section(mode, rows) {
              `${cell("peer", "figure", count)} | ${cell("ours", "figure", count)} | ${ratio(thr)} | ` +
              `${info.memory ? "—" : cell("peer", "efficiency", count)} | ` +
              `${info.memory ? "—" : cell("ours", "efficiency", count)} | ${ratio(eff)} | ` +
-             `${info.memory ? "—" : cell("peer", "p99", ms)} | ` +
-             `${info.memory ? "—" : cell("ours", "p99", ms)} |`);
+             `${info.memory ? "—" : cell("peer", "p99", usAsMs)} | ` +
+             `${info.memory ? "—" : cell("ours", "p99", usAsMs)} |`);
     for (const r of runs) {
       if (r.problems.length) {
         notes.push(`- ⚠ ${scenario} ${r.side} pair ${r.pair}: ${r.problems.join("; ")}` +
@@ -142,7 +124,7 @@ function section(mode, rows) {
     "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ...rows.map((r) => `| ${r.scenario} | ${r.side} | ${r.pair} | ${count(r.figure)} | ` +
                        `${count(Number(r.count))} | ${Number(r.cpu_s).toFixed(2)} | ` +
-                       `${count(r.efficiency)} | ${ms(r.p99)} | ${r.errors} | ${r.exit} |`),
+                       `${count(r.efficiency)} | ${usAsMs(r.p99)} | ${r.errors} | ${r.exit} |`),
   ];
   const scenarioList = scenarios.map((s) => `${s} ${SCENARIOS[s].what}`).join("; ");
   return [`### ${title}`, "", `Medians of ${pairs} pair(s); ours/peer = median of the per-pair ` +
