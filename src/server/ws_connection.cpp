@@ -332,6 +332,10 @@ void WsConnection::close(int code, std::string_view reason) {
   auto wire_code = static_cast<std::uint16_t>(code);
   if (!ws::is_valid_close_code(wire_code)) wire_code = ws::close_code::normal;
   queue_close_frame(wire_code, reason);
+  // Reported to the close handler if the client never answers.
+  Extras& extras = this->extras();
+  extras.sent_close_code = wire_code;
+  extras.sent_close_reason.assign(reason);
   state_ = ReadyState::closing;
   // Replaces the idle timer: while closing, the timer only ever means "the echo is late".
   ctx_.loop.wheel().schedule(*this, ctx_.loop.now_ms() + kCloseHandshakeMs);
@@ -356,9 +360,6 @@ int WsConnection::control(ws::Opcode opcode, std::string_view payload) {
 }
 
 void WsConnection::queue_close_frame(std::uint16_t code, std::string_view reason) {
-  Extras& extras = this->extras();
-  extras.sent_close_code = code;
-  extras.sent_close_reason.assign(reason);
   ws::append_close_frame(output_, code, reason);
   request_flush();
 }

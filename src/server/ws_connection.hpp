@@ -101,7 +101,7 @@ class WsConnection final : public net::IoHandler,
     std::optional<ws::Inflater> own_inflater;  // dedicated mode only
     std::optional<ws::Deflater> own_deflater;  // dedicated mode only
     std::string pending;  // an incomplete frame header or control frame from the last read
-    std::uint16_t sent_close_code = 0;
+    std::uint16_t sent_close_code = 0;  // close(): what went out, for a client that never answers
     std::string sent_close_reason;
   };
   Extras& extras();
