@@ -107,7 +107,7 @@ void WsConnection::read_input() {
     // What the last read left (part of a header or control frame) goes in front.
     const std::string_view carry = pending();
     const std::size_t carried = carry.size();
-    std::memcpy(buffer, carry.data(), carried);
+    if (carried > 0) std::memcpy(buffer, carry.data(), carried);  // no memcpy from nullptr
     const std::size_t room = capacity - carried;
     ssize_t n = ::recv(fd_, buffer + carried, room, 0);
     if (n > 0) {
