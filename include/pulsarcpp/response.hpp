@@ -2,6 +2,7 @@
 // Response and the helpers that build one, named as in Pulsar: json, text, html, file,
 // redirect, stream, sse, error, custom_response.
 
+#include <initializer_list>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -13,6 +14,7 @@
 
 #include "pulsarcpp/async_generator.hpp"
 #include "pulsarcpp/http/cookie.hpp"
+#include "pulsarcpp/json_field.hpp"
 
 namespace pulsarcpp {
 
@@ -52,6 +54,12 @@ class Response {
 
   Response() = default;
   explicit Response(int status_code) : status(status_code) {}
+  Response(const Response&) = default;
+  Response(Response&&) noexcept = default;
+  Response& operator=(const Response&) = default;
+  Response& operator=(Response&&) noexcept = default;
+  /// Hands the body's and headers' storage to the next response made on this thread.
+  ~Response();
 
   /// Sets a header, replacing any header of the same name (case-insensitive).
   Response& set_header(std::string_view name, std::string_view value);
@@ -73,6 +81,9 @@ Response custom_response(std::string body, std::string_view content_type = {},
                          ResponseOptions options = {});
 /// JSON body, `Content-Type: application/json`.
 Response json(const nlohmann::json& data, ResponseOptions options = {});
+/// The same for an object literal of scalars, `json({{"message", "hi"}, {"n", 1}})`: the same
+/// bytes as the nlohmann::json it would build, without building it (see json_field.hpp).
+Response json(std::initializer_list<JsonField> fields, ResponseOptions options = {});
 /// Plain text, `Content-Type: text/plain`.
 Response text(std::string body, ResponseOptions options = {});
 /// HTML, `Content-Type: text/html`.

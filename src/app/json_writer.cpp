@@ -1,20 +1,43 @@
 #include "app/json_writer.hpp"
 
-#include <charconv>
+#include <algorithm>
+#include <array>
 #include <cstdint>
+#include <cstring>
+#include <functional>
+#include <span>
+
+#include "http/swar.hpp"
+#include "net/sized_append.hpp"
 
 namespace pulsarcpp::detail {
 namespace {
 
-// True for bytes that dump() writes as they are: printable ASCII but '"' and '\'.
-constexpr bool plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+// True when some byte of `word` is not one dump() writes as it is: a control byte, a quote, a
+// backslash, or part of a UTF-8 sequence.
+constexpr bool has_special_byte(std::uint64_t word) noexcept {
+  using namespace http::swar;
+  return (bytes_below(word, 0x20) | bytes_equal(word, '"') | bytes_equal(word, '\\') |
+          high_bytes(word)) != 0;
+}
 
-void append_escaped(std::string& out, const std::string& text) {
-  std::size_t run = 0;
-  while (run < text.size() && plain(static_cast<unsigned char>(text[run]))) ++run;
-  if (run < text.size()) {
+// Whole words only: a short text is one word, a longer one ends with a word overlapping the
+// previous one.
+bool all_plain(std::string_view text) noexcept {
+  constexpr std::size_t kWord = sizeof(std::uint64_t);
+  if (text.size() <= kWord) {
+    return !has_special_byte(http::swar::load_short(text.data(), text.size(), 'a'));
+  }
+  for (std::size_t i = 0; i + kWord < text.size(); i += kWord) {
+    if (has_special_byte(http::swar::load(text.data() + i))) return false;
+  }
+  return !has_special_byte(http::swar::load(text.data() + text.size() - kWord));
+}
+
+void append_escaped(std::string& out, std::string_view text) {
+  if (!all_plain(text)) {
     // Escapes and UTF-8 checks follow nlohmann's rules exactly; leave them to it.
-    out.append(nlohmann::json(text).dump());
+    out.append(nlohmann::json(std::string(text)).dump());
     return;
   }
   out.push_back('"');
@@ -22,11 +45,109 @@ void append_escaped(std::string& out, const std::string& text) {
   out.push_back('"');
 }
 
-template <class Integer>
-void append_integer(std::string& out, Integer number) {
-  char digits[24];
-  auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
-  out.append(digits, end);
+// Literals with more members than this are left to nlohmann rather than sorted on the heap.
+constexpr std::size_t kMaxDirectFields = 16;
+
+// The bytes of a literal can be put as they are when no string needs escaping or a UTF-8 check
+// and no number is floating point (nlohmann's shortest round-trip form is its own).
+bool puts_directly(std::initializer_list<JsonField> fields) noexcept {
+  if (fields.size() > kMaxDirectFields) return false;
+  return std::all_of(fields.begin(), fields.end(), [](const JsonField& field) {
+    if (!all_plain(field.key())) return false;
+    if (field.kind() == JsonField::Kind::string) return all_plain(field.string());
+    return field.kind() != JsonField::Kind::floating;
+  });
+}
+
+nlohmann::json to_nlohmann(const JsonField& field) {
+  switch (field.kind()) {
+    case JsonField::Kind::boolean:
+      return field.boolean();
+    case JsonField::Kind::integer:
+      return field.integer();
+    case JsonField::Kind::unsigned_integer:
+      return field.unsigned_integer();
+    case JsonField::Kind::floating:
+      return field.floating();
+    case JsonField::Kind::string:
+      return std::string(field.string());
+    case JsonField::Kind::null:
+      break;
+  }
+  return nullptr;
+}
+
+// The object nlohmann builds from the same literal (emplace keeps the first of equal keys).
+nlohmann::json to_nlohmann(std::initializer_list<JsonField> fields) {
+  nlohmann::json object = nlohmann::json::object();
+  for (const JsonField& field : fields) {
+    object.emplace(std::string(field.key()), to_nlohmann(field));
+  }
+  return object;
+}
+
+template <class Sink>
+void put_string(Sink& sink, std::string_view plain_text) {
+  sink.put("\"");
+  sink.put(plain_text);
+  sink.put("\"");
+}
+
+template <class Sink>
+void put_value(Sink& sink, const JsonField& field) {
+  switch (field.kind()) {
+    case JsonField::Kind::null:
+      sink.put("null");
+      return;
+    case JsonField::Kind::boolean:
+      sink.put(field.boolean() ? "true" : "false");
+      return;
+    case JsonField::Kind::integer:
+      sink.put(net::Decimal(field.integer()).view());
+      return;
+    case JsonField::Kind::unsigned_integer:
+      sink.put(net::Decimal(field.unsigned_integer()).view());
+      return;
+    case JsonField::Kind::string:
+      put_string(sink, field.string());
+      return;
+    case JsonField::Kind::floating:
+      return;  // never put directly, see puts_directly()
+  }
+}
+
+// nlohmann keeps an object in a std::map: members come out sorted by key, and a repeated key
+// keeps its first value. The fields lie in one array in literal order, so ordering equal keys
+// by address puts them in literal order (a stable sort without std::stable_sort's buffer).
+std::span<const JsonField*> sort_by_key(std::initializer_list<JsonField> fields,
+                                        std::span<const JsonField*> order) {
+  order = order.first(fields.size());
+  std::transform(fields.begin(), fields.end(), order.begin(),
+                 [](const JsonField& f) { return &f; });
+  if (order.size() == 1) return order;  // the common single member: not worth a sort call
+  std::sort(order.begin(), order.end(), [](const JsonField* a, const JsonField* b) {
+    const int by_key = a->key().compare(b->key());
+    return by_key != 0 ? by_key < 0 : std::less<>()(a, b);
+  });
+  return order;
+}
+
+// `sorted` by key; only the first of each run of equal keys is put.
+template <class Sink>
+void put_object(Sink& sink, std::span<const JsonField* const> sorted) {
+  sink.put("{");
+  const JsonField* previous = nullptr;
+  for (const JsonField* field : sorted) {
+    if (previous != nullptr) {
+      if (previous->key() == field->key()) continue;
+      sink.put(",");
+    }
+    previous = field;
+    put_string(sink, field->key());
+    sink.put(":");
+    put_value(sink, *field);
+  }
+  sink.put("}");
 }
 
 }  // namespace
@@ -68,10 +189,10 @@ void append_json(std::string& out, const nlohmann::json& value) {
       out.append("null");
       return;
     case Type::number_integer:
-      append_integer(out, value.get<std::int64_t>());
+      out.append(net::Decimal(value.get<std::int64_t>()).view());
       return;
     case Type::number_unsigned:
-      append_integer(out, value.get<std::uint64_t>());
+      out.append(net::Decimal(value.get<std::uint64_t>()).view());
       return;
     case Type::number_float:
     case Type::binary:
@@ -79,6 +200,20 @@ void append_json(std::string& out, const nlohmann::json& value) {
       out.append(value.dump());
       return;
   }
+}
+
+void append_json(std::string& out, std::initializer_list<JsonField> fields) {
+  if (fields.size() == 0) {
+    out.append("null");
+    return;
+  }
+  if (!puts_directly(fields)) {
+    append_json(out, to_nlohmann(fields));
+    return;
+  }
+  std::array<const JsonField*, kMaxDirectFields> storage;
+  const auto sorted = sort_by_key(fields, storage);
+  net::append_sized(out, [&](auto& sink) { put_object(sink, sorted); });
 }
 
 }  // namespace pulsarcpp::detail

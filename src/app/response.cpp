@@ -1,10 +1,13 @@
 #include "pulsarcpp/response.hpp"
 
 #include "app/json_writer.hpp"
+#include "app/response_recycler.hpp"
 #include "pulsarcpp/http/request_head.hpp"
 #include "pulsarcpp/http/status.hpp"
 
 namespace pulsarcpp {
+
+Response::~Response() { detail::recycle(body, headers); }
 
 Response& Response::set_header(std::string_view name, std::string_view value) {
   for (auto& [key, existing] : headers) {
@@ -49,18 +52,34 @@ Response custom_response(std::string body, std::string_view content_type,
                          ResponseOptions options) {
   Response response(options.status);
   response.body = std::move(body);
-  response.headers.reserve(options.headers.size() + 1);
-  if (!content_type.empty()) response.headers.emplace_back("Content-Type", content_type);
+  if (!content_type.empty()) {
+    response.headers = detail::recycled_headers("Content-Type", content_type);
+  }
+  response.headers.reserve(response.headers.size() + options.headers.size());
   // Options' headers win over the helper's Content-Type, as in Pulsar's spread order.
   for (auto& [name, value] : options.headers) response.set_header(name, value);
   return response;
 }
 
-Response json(const nlohmann::json& data, ResponseOptions options) {
-  std::string body;
-  body.reserve(64);
+namespace {
+// Small documents are the common case: one allocation for the body, not several as it grows.
+constexpr std::size_t kJsonBodyReserve = 64;
+
+template <class Data>
+Response json_response(const Data& data, ResponseOptions options) {
+  std::string body = detail::recycled_body();
+  body.reserve(kJsonBodyReserve);
   detail::append_json(body, data);
   return custom_response(std::move(body), "application/json", std::move(options));
+}
+}  // namespace
+
+Response json(const nlohmann::json& data, ResponseOptions options) {
+  return json_response(data, std::move(options));
+}
+
+Response json(std::initializer_list<JsonField> fields, ResponseOptions options) {
+  return json_response(fields, std::move(options));
 }
 
 Response text(std::string body, ResponseOptions options) {

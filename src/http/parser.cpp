@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "http/swar.hpp"
 #include "pulsarcpp/http/request_head.hpp"
 
 namespace pulsarcpp::http {
@@ -71,6 +72,12 @@ constexpr bool is_ows(char c) noexcept {
   return c == ' ' || c == '\t';
 }
 
+// The first byte from `p` that is not of class `cls`, or `end`.
+const char* scan(const char* p, const char* end, std::uint8_t cls) noexcept {
+  while (p != end && has_class(*p, cls)) ++p;
+  return p;
+}
+
 bool all_of_class(std::string_view s, std::uint8_t cls) noexcept {
   return std::all_of(s.begin(), s.end(), [cls](char c) { return has_class(c, cls); });
 }
@@ -118,20 +125,16 @@ bool valid_ip_literal(std::string_view s) noexcept {
 
 // Length of the reg-name at the front of `s` (up to ':' or the end), or npos when invalid.
 std::size_t reg_name_length(std::string_view s) noexcept {
-  std::size_t i = 0;
-  while (i < s.size() && s[i] != ':') {
-    if (s[i] == '%') {
-      if (i + 2 >= s.size() || !has_class(s[i + 1], kHex) || !has_class(s[i + 2], kHex)) {
-        return std::string_view::npos;
-      }
-      i += 3;
-    } else if (has_class(s[i], kRegName)) {
-      ++i;
-    } else {
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  for (;;) {
+    p = scan(p, end, kRegName);
+    if (p == end || *p == ':') return static_cast<std::size_t>(p - s.data());
+    if (*p != '%' || end - p < 3 || !has_class(p[1], kHex) || !has_class(p[2], kHex)) {
       return std::string_view::npos;
     }
+    p += 3;
   }
-  return i;
 }
 
 // uri-host [ ":" port ]. An empty reg-name is valid in a Host header (RFC 9110 §7.2) but not in
@@ -162,31 +165,17 @@ struct Cursor {
   std::size_t left() const noexcept { return static_cast<std::size_t>(end - p); }
 };
 
-const char* scan(const char* p, const char* end, std::uint8_t cls) noexcept {
-  while (p != end && has_class(*p, cls)) ++p;
-  return p;
-}
-
 // True when some byte of `word` is a control character (< 0x20, which includes HTAB) or DEL.
-// Bytes >= 0x80 (obs-text) pass, as in kValueChar. Bit tricks from "Bit Twiddling Hacks".
+// Bytes >= 0x80 (obs-text) pass, as in kValueChar.
 constexpr bool has_control_byte(std::uint64_t word) noexcept {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-  const std::uint64_t below_space = (word - kOnes * 0x20) & ~word & kHighs;
-  const std::uint64_t del = word ^ (kOnes * 0x7F);
-  return (below_space | ((del - kOnes) & ~del & kHighs)) != 0;
+  return (swar::bytes_below(word, 0x20) | swar::bytes_equal(word, 0x7F)) != 0;
 }
 
 // Field values are most of a head's bytes (cookies, user agents), so they are skipped eight at a
 // time; a word holding a control byte (HTAB included) is finished byte by byte.
 const char* scan_field_value(const char* p, const char* end) noexcept {
   for (;;) {
-    std::uint64_t word = 0;
-    while (end - p >= 8) {
-      std::memcpy(&word, p, sizeof word);
-      if (has_control_byte(word)) break;
-      p += 8;
-    }
+    while (end - p >= 8 && !has_control_byte(swar::load(p))) p += 8;
     const char* stop = end - p >= 8 ? p + 8 : end;
     p = scan(p, stop, kValueChar);
     if (p != stop || p == end) return p;
@@ -224,6 +213,14 @@ int lex_word(Cursor& c, std::uint8_t cls, std::string_view& field) noexcept {
 
 // "HTTP/" DIGIT "." DIGIT CRLF; stores the two digits.
 int lex_version(Cursor& c, char& major, char& minor) noexcept {
+  // Nearly every request says exactly this; one comparison instead of a walk through the pattern.
+  static constexpr std::string_view kHttp11 = "HTTP/1.1\r\n";
+  if (c.left() >= kHttp11.size() && std::memcmp(c.p, kHttp11.data(), kHttp11.size()) == 0) {
+    major = '1';
+    minor = '1';
+    c.p += kHttp11.size();
+    return kOk;
+  }
   static constexpr std::string_view kPattern = "HTTP/0.0";
   char digits[2] = {};
   int digit_index = 0;
@@ -401,9 +398,30 @@ int note_connection(std::string_view value, HeaderFacts& f) {
   });
 }
 
+// A client sends the same Host on every request, so each thread remembers the last valid value
+// it saw and does not check an identical one again (the check is a pure function of the bytes).
+class HostMemo {
+ public:
+  bool valid(std::string_view host) noexcept {
+    if (host.size() == size_ && std::memcmp(host.data(), bytes_, size_) == 0) return true;
+    if (!valid_host_port(host, false, false)) return false;
+    if (host.size() <= sizeof bytes_) {
+      std::memcpy(bytes_, host.data(), host.size());
+      size_ = host.size();
+    }
+    return true;
+  }
+
+ private:
+  char bytes_[64] = {};
+  std::size_t size_ = 0;  // the empty Host is valid, so an empty memo is right too
+};
+
+thread_local HostMemo host_memo;
+
 int note_host(std::string_view value, HeaderFacts& f) noexcept {
   // RFC 9112 §3.2: more than one Host line, or an invalid value, is a 400.
-  if (++f.host_count > 1 || !valid_host_port(value, false, false)) return kBadRequest;
+  if (++f.host_count > 1 || !host_memo.valid(value)) return kBadRequest;
   f.host = value;
   return kOk;
 }

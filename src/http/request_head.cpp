@@ -1,34 +1,32 @@
 #include "pulsarcpp/http/request_head.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstddef>
 
 namespace pulsarcpp::http {
 
 namespace {
 
-constexpr unsigned char ascii_lower(unsigned char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c | 0x20) : c;
-}
+// Header names are compared on every request; a table lookup per byte beats two range tests.
+constexpr std::array<unsigned char, 256> kAsciiLower = [] {
+  std::array<unsigned char, 256> lower{};
+  for (std::size_t c = 0; c < lower.size(); ++c) {
+    lower[c] = static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c | 0x20 : c);
+  }
+  return lower;
+}();
 
-constexpr bool is_ows(char c) noexcept {
-  return c == ' ' || c == '\t';
+constexpr unsigned char ascii_lower(char c) noexcept {
+  return kAsciiLower[static_cast<unsigned char>(c)];
 }
 
 }  // namespace
 
-std::string_view trim_ows(std::string_view s) noexcept {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 bool iequals(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(static_cast<unsigned char>(a[i])) !=
-        ascii_lower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   }
   return true;
 }

@@ -1,36 +1,73 @@
 #include "server/response_head.hpp"
 
-#include <charconv>
-
+#include "net/sized_append.hpp"
 #include "pulsarcpp/http/request_head.hpp"
 #include "pulsarcpp/http/status.hpp"
 
 namespace pulsarcpp::detail {
 namespace {
 
-void append_number(std::string& out, std::uint64_t value) {
-  char digits[24];
-  auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-  out.append(digits, end);
+template <class Sink>
+void put_status_line(Sink& sink, const net::Decimal& status, std::string_view reason) {
+  sink.put("HTTP/1.1 ");
+  sink.put(status.view());
+  sink.put(" ");
+  sink.put(reason);
+  sink.put("\r\n");
 }
 
-void append_status_line(std::string& out, int status) {
-  out.append("HTTP/1.1 ");
-  append_number(out, static_cast<std::uint64_t>(status));
-  out.push_back(' ');
-  out.append(http::reason_phrase(status));
-  out.append("\r\n");
+template <class Sink>
+void put_field(Sink& sink, std::string_view name, std::string_view value) {
+  sink.put(name);
+  sink.put(": ");
+  sink.put(value);
+  sink.put("\r\n");
 }
 
-bool is_framing_header(std::string_view name) {
-  return http::iequals(name, "content-length") || http::iequals(name, "transfer-encoding") ||
-         http::iequals(name, "connection");
+// Checked twice per header (once per pass), so the length decides before any comparison.
+bool is_framing_header(std::string_view name) noexcept {
+  switch (name.size()) {
+    case 10:
+      return http::iequals(name, "connection");
+    case 14:
+      return http::iequals(name, "content-length");
+    case 17:
+      return http::iequals(name, "transfer-encoding");
+    default:
+      return false;
+  }
 }
 
-void append_headers(std::string& out, const Headers& headers) {
+template <class Sink>
+void put_headers(Sink& sink, const Headers& headers) {
   for (const auto& [name, value] : headers) {
-    if (is_framing_header(name)) continue;
-    out.append(name).append(": ").append(value).append("\r\n");
+    if (!is_framing_header(name)) put_field(sink, name, value);
+  }
+}
+
+template <class Sink>
+void put_framing(Sink& sink, HeadFraming::Kind kind, const net::Decimal& length) {
+  switch (kind) {
+    case HeadFraming::Kind::length:
+      put_field(sink, "Content-Length", length.view());
+      break;
+    case HeadFraming::Kind::chunked:
+      put_field(sink, "Transfer-Encoding", "chunked");
+      break;
+    case HeadFraming::Kind::until_close:
+    case HeadFraming::Kind::none:
+      break;
+  }
+}
+
+template <class Sink>
+void put_connection(Sink& sink, ConnectionHeader connection) {
+  if (connection.upgrade) {
+    put_field(sink, "Connection", "Upgrade");
+  } else if (!connection.keep_alive) {
+    put_field(sink, "Connection", "close");
+  } else if (connection.http10) {
+    put_field(sink, "Connection", "keep-alive");
   }
 }
 
@@ -39,39 +76,33 @@ void append_headers(std::string& out, const Headers& headers) {
 void append_response_head(std::string& out, int status, const Headers& headers,
                           const Headers& extra, HeadFraming framing, std::string_view date,
                           ConnectionHeader connection) {
-  append_status_line(out, status);
-  append_headers(out, headers);
-  append_headers(out, extra);
-  switch (framing.kind) {
-    case HeadFraming::Kind::length:
-      out.append("Content-Length: ");
-      append_number(out, framing.length);
-      out.append("\r\n");
-      break;
-    case HeadFraming::Kind::chunked:
-      out.append("Transfer-Encoding: chunked\r\n");
-      break;
-    case HeadFraming::Kind::until_close:
-    case HeadFraming::Kind::none:
-      break;
-  }
-  out.append("Date: ").append(date).append("\r\n");
-  if (connection.upgrade) {
-    out.append("Connection: Upgrade\r\n");
-  } else if (!connection.keep_alive) {
-    out.append("Connection: close\r\n");
-  } else if (connection.http10) {
-    out.append("Connection: keep-alive\r\n");
-  }
-  out.append("\r\n");
+  const net::Decimal status_digits(static_cast<std::uint64_t>(status));
+  const std::string_view reason = http::reason_phrase(status);
+  const net::Decimal length(framing.length);
+  net::append_sized(out, [&](auto& sink) {
+    put_status_line(sink, status_digits, reason);
+    put_headers(sink, headers);
+    if (!extra.empty()) put_headers(sink, extra);  // the usual case; saves two calls
+    put_framing(sink, framing.kind, length);
+    put_field(sink, "Date", date);
+    put_connection(sink, connection);
+    sink.put("\r\n");
+  });
 }
 
 void append_error_response(std::string& out, int status, std::string_view date) {
-  std::string_view reason = http::reason_phrase(status);
-  append_status_line(out, status);
-  out.append("Content-Type: text/plain;charset=utf-8\r\nContent-Length: ");
-  append_number(out, reason.size());
-  out.append("\r\nDate: ").append(date).append("\r\nConnection: close\r\n\r\n").append(reason);
+  const net::Decimal status_digits(static_cast<std::uint64_t>(status));
+  const std::string_view reason = http::reason_phrase(status);
+  const net::Decimal length(reason.size());
+  net::append_sized(out, [&](auto& sink) {
+    put_status_line(sink, status_digits, reason);
+    put_field(sink, "Content-Type", "text/plain;charset=utf-8");
+    put_field(sink, "Content-Length", length.view());
+    put_field(sink, "Date", date);
+    put_field(sink, "Connection", "close");
+    sink.put("\r\n");
+    sink.put(reason);
+  });
 }
 
 }  // namespace pulsarcpp::detail

@@ -41,7 +41,13 @@ struct RequestHead {
 };
 
 /// `s` without leading and trailing optional whitespace (SP and HTAB, RFC 9110 §5.6.3).
-std::string_view trim_ows(std::string_view s) noexcept;
+/// Inline: the parser calls it on every header value.
+inline std::string_view trim_ows(std::string_view s) noexcept {
+  constexpr auto is_ows = [](char c) { return c == ' ' || c == '\t'; };
+  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
+  return s;
+}
 
 /// ASCII case-insensitive equality.
 bool iequals(std::string_view a, std::string_view b) noexcept;

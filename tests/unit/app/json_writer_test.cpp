@@ -81,5 +81,60 @@ TEST(JsonWriter, MatchesDumpOnRandomDocuments) {
   }
 }
 
+// The same braced literal through the fields writer and through nlohmann::json.
+#define EXPECT_LITERAL_MATCHES(...)                                                  \
+  do {                                                                               \
+    std::string out;                                                                 \
+    append_json(out, std::initializer_list<JsonField> __VA_ARGS__);                  \
+    EXPECT_EQ(out, nlohmann::json(__VA_ARGS__).dump()) << #__VA_ARGS__;              \
+  } while (false)
+
+TEST(JsonWriterLiteral, MatchesDumpForEveryScalar) {
+  const std::string text = "text";
+  const std::string_view view = "view";
+  const char* pointer = "pointer";
+  EXPECT_LITERAL_MATCHES({{"message", "Hello, world!"}});
+  EXPECT_LITERAL_MATCHES({{"null", nullptr}, {"yes", true}, {"no", false}});
+  EXPECT_LITERAL_MATCHES({{"zero", 0}, {"negative", -42}, {"char", 'x'}, {"short", short{-7}}});
+  EXPECT_LITERAL_MATCHES({{"max", std::uint64_t{18446744073709551615ull}},
+                          {"min", std::int64_t{-9223372036854775807ll - 1}},
+                          {"unsigned", 5u}});
+  EXPECT_LITERAL_MATCHES({{"float", 0.1f}, {"double", 3.25}, {"big", 1e300}, {"nz", -0.0}});
+  EXPECT_LITERAL_MATCHES({{text, view}, {view, pointer}, {pointer, text}, {"", ""}});
+  EXPECT_LITERAL_MATCHES({{std::string("temporary"), std::string("value")}});
+}
+
+TEST(JsonWriterLiteral, SortsByKeyAndKeepsTheFirstOfEqualKeys) {
+  EXPECT_LITERAL_MATCHES({{"b", 1}, {"a", 2}, {"c", 3}});
+  EXPECT_LITERAL_MATCHES({{"k", 1}, {"k", 2}, {"a", 0}, {"k", 3}});
+  EXPECT_LITERAL_MATCHES({{"B", 1}, {"a", 2}, {"A", 3}, {"ab", 4}, {"a\x7f", 5}});
+}
+
+TEST(JsonWriterLiteral, EscapesAndUtf8AreNlohmanns) {
+  EXPECT_LITERAL_MATCHES({{"quote\"", "back\\slash"}, {"tab", "a\tb"}, {"ctl", "\x01"}});
+  EXPECT_LITERAL_MATCHES({{"caf\xc3\xa9", "\xf0\x9f\x98\x80 and more than eight bytes"}});
+  EXPECT_LITERAL_MATCHES({{"eight___", "exactly8"}, {"sixteen_________", "seventeen________"}});
+  std::string out;
+  EXPECT_THROW(append_json(out, {{"k", "\xff"}}), nlohmann::json::type_error);
+}
+
+TEST(JsonWriterLiteral, LongLiteralsMatchToo) {
+  EXPECT_LITERAL_MATCHES({{"q", 1}, {"p", 2}, {"o", 3}, {"n", 4}, {"m", 5}, {"l", 6},
+                          {"k", 7}, {"j", 8}, {"i", 9}, {"h", 10}, {"g", 11}, {"f", 12},
+                          {"e", 13}, {"d", 14}, {"c", 15}, {"b", 16}, {"a", 17}, {"a", 18}});
+}
+
+TEST(JsonWriterLiteral, AnEmptyLiteralIsNullAsAValueInitializedJson) {
+  std::string out;
+  append_json(out, std::initializer_list<JsonField>{});
+  EXPECT_EQ(out, nlohmann::json().dump());
+}
+
+TEST(JsonWriterLiteral, AppendsAfterWhatIsThere) {
+  std::string out = "prefix ";
+  append_json(out, {{"a", 1}});
+  EXPECT_EQ(out, R"(prefix {"a":1})");
+}
+
 }  // namespace
 }  // namespace pulsarcpp::detail

@@ -40,6 +40,29 @@ TEST(ResponseHelperTest, JsonWithOptions) {
   EXPECT_EQ(r.body, "[1,2]");
 }
 
+// A braced literal of scalars takes the fields overload; anything else must keep building the
+// nlohmann::json it always did, with its meaning.
+TEST(ResponseHelperTest, JsonLiteralsMeanWhatNlohmannMakesOfThem) {
+  const nlohmann::json user = {{"name", "ada"}};
+  EXPECT_EQ(json({{"id", std::string_view("42")}, {"admin", true}}).body,
+            R"({"admin":true,"id":"42"})");
+  EXPECT_EQ(json({}).body, "null");
+  EXPECT_EQ(json({{"list", {"x"}}}).body, R"({"list":["x"]})");
+  EXPECT_EQ(json({{"empty", {}}}).body, R"({"empty":null})");
+  EXPECT_EQ(json({{"user", user}}, {.status = 201}).body, R"({"user":{"name":"ada"}})");
+  EXPECT_EQ(json({{"nested", {{"a", 1}}}}).body, R"({"nested":{"a":1}})");
+  EXPECT_EQ(json({"a", 1}).body, R"(["a",1])");
+  EXPECT_EQ(json({{"a", 1, 2}}).body, R"([["a",1,2]])");
+  EXPECT_EQ(json({1, 2, 3}).body, "[1,2,3]");
+}
+
+TEST(ResponseHelperTest, JsonLiteralWithOptions) {
+  Response r = json({{"ok", true}}, {.status = 202, .headers = {{"X-Id", "9"}}});
+  EXPECT_EQ(r.status, 202);
+  EXPECT_EQ(r.headers, (HeaderList{{"Content-Type", "application/json"}, {"X-Id", "9"}}));
+  EXPECT_EQ(r.body, R"({"ok":true})");
+}
+
 TEST(ResponseHelperTest, Text) {
   Response r = text("hi");
   EXPECT_EQ(r.status, 200);

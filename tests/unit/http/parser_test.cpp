@@ -209,6 +209,17 @@ TEST(ParserTest, ValidHostForms) {
   }
 }
 
+// The parser remembers the last valid Host per thread; a different value, even of the same
+// length, and an empty one after it, must each be judged on their own.
+TEST(ParserTest, ARememberedHostLetsNoOtherValueThrough) {
+  EXPECT_EQ(outcome(with_headers("Host: good.example:80\r\n")), 0);
+  EXPECT_EQ(outcome(with_headers("Host: good.example:80\r\n")), 0);
+  EXPECT_EQ(outcome(with_headers("Host: good.exampl%:80\r\n")), 400);
+  EXPECT_EQ(outcome(with_headers("Host: good.example:8x\r\n")), 400);
+  EXPECT_EQ(outcome(with_headers("Host: \r\n")), 0);
+  EXPECT_EQ(outcome(with_headers("Host: good.example:80\r\n")), 0);
+}
+
 TEST(ParserTest, ValueBytesAreCheckedAtEveryPosition) {
   // Values are scanned a word at a time; a bad byte must be caught wherever it falls.
   for (std::size_t i = 0; i < 40; ++i) {

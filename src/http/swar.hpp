@@ -1,0 +1,56 @@
+#pragma once
+// Byte tests on eight bytes at once ("SIMD within a register", from "Bit Twiddling Hacks"), for
+// scanners whose inputs are mostly plain bytes: one test per word instead of one per byte.
+// Each returns a word whose byte high bits mark matches; it is exact about whether any byte
+// matches (a borrow can only add marks above a byte that really matches), not about which.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace pulsarcpp::http::swar {
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+
+/// Bytes below `limit` (at most 0x80).
+constexpr std::uint64_t bytes_below(std::uint64_t word, std::uint8_t limit) noexcept {
+  return (word - kOnes * limit) & ~word & kHighs;
+}
+
+/// Bytes equal to `byte`.
+constexpr std::uint64_t bytes_equal(std::uint64_t word, std::uint8_t byte) noexcept {
+  return bytes_below(word ^ (kOnes * byte), 1);
+}
+
+/// Bytes of 0x80 and above.
+constexpr std::uint64_t high_bytes(std::uint64_t word) noexcept {
+  return word & kHighs;
+}
+
+/// Eight bytes from `p`, in any alignment.
+inline std::uint64_t load(const char* p) noexcept {
+  std::uint64_t word;
+  std::memcpy(&word, p, sizeof word);
+  return word;
+}
+
+/// The `n` (at most 8) bytes from `p` as one word without reading past them: every byte is in
+/// it, some twice, and what is left is `filler`. For tests that only ask whether any byte
+/// matches, with a filler that does not.
+inline std::uint64_t load_short(const char* p, std::size_t n, char filler) noexcept {
+  if (n == 8) return load(p);
+  if (n >= 4) {
+    std::uint32_t low;
+    std::uint32_t high;
+    std::memcpy(&low, p, sizeof low);
+    std::memcpy(&high, p + n - 4, sizeof high);
+    return low | std::uint64_t{high} << 32;
+  }
+  std::uint64_t word = kOnes * static_cast<unsigned char>(filler);
+  if (n == 0) return word;
+  const auto byte = [p](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
+  return (word & ~std::uint64_t{0xFFFFFF}) | byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16;
+}
+
+}  // namespace pulsarcpp::http::swar

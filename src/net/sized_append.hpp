@@ -1,0 +1,58 @@
+#pragma once
+// Appending many short pieces to a string in two passes over the same code: the first only adds
+// up their sizes, the second copies them into space grown once. Appending piece by piece pays a
+// capacity check and an out-of-line copy for each piece, which dominates when the pieces are a
+// dozen header names, separators and values.
+//
+//   append_sized(out, [&](auto& sink) { sink.put("Date: "); sink.put(date); sink.put("\r\n"); });
+
+#include <charconv>
+#include <concepts>
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace pulsarcpp::net {
+
+struct SizeSink {
+  std::size_t size = 0;
+  void put(std::string_view piece) noexcept { size += piece.size(); }
+};
+
+struct CopySink {
+  char* cursor;
+  void put(std::string_view piece) noexcept {
+    if (piece.empty()) return;  // its data() may be null, which memcpy must not be given
+    std::memcpy(cursor, piece.data(), piece.size());
+    cursor += piece.size();
+  }
+};
+
+/// Calls `put(sink)` once with a SizeSink and once with a CopySink: `put` must put the same
+/// pieces both times.
+template <class Put>
+void append_sized(std::string& out, Put put) {
+  SizeSink size;
+  put(size);
+  const std::size_t start = out.size();
+  out.resize(start + size.size);
+  CopySink copy{out.data() + start};
+  put(copy);
+}
+
+/// An integer's decimal digits, formatted once so both passes put the same piece.
+class Decimal {
+ public:
+  template <std::integral Integer>
+  explicit Decimal(Integer value) noexcept
+      : size_(static_cast<std::size_t>(
+            std::to_chars(digits_, digits_ + sizeof digits_, value).ptr - digits_)) {}
+  std::string_view view() const noexcept { return {digits_, size_}; }
+
+ private:
+  char digits_[24];  // a 64-bit integer with its sign
+  std::size_t size_;
+};
+
+}  // namespace pulsarcpp::net

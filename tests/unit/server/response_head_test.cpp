@@ -1,0 +1,85 @@
+#include "server/response_head.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace pulsarcpp::detail {
+namespace {
+
+constexpr std::string_view kDate = "Sun, 06 Nov 1994 08:49:37 GMT";
+
+std::string head(int status, const Headers& headers, const Headers& extra, HeadFraming framing,
+                 ConnectionHeader connection = {}) {
+  std::string out;
+  append_response_head(out, status, headers, extra, framing, kDate, connection);
+  return out;
+}
+
+TEST(ResponseHead, StatusHeadersLengthAndDate) {
+  EXPECT_EQ(head(200, {{"Content-Type", "application/json"}}, {{"Set-Cookie", "a=1"}},
+                 {HeadFraming::Kind::length, 27}),
+            "HTTP/1.1 200 OK\r\n"
+            "Content-Type: application/json\r\n"
+            "Set-Cookie: a=1\r\n"
+            "Content-Length: 27\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+            "\r\n");
+}
+
+TEST(ResponseHead, ApplicationFramingHeadersAreDropped) {
+  EXPECT_EQ(head(204, {{"content-LENGTH", "9"}, {"X-A", "1"}, {"Transfer-Encoding", "gzip"}},
+                 {{"CONNECTION", "close"}, {"Connectionx", "kept"}}, {HeadFraming::Kind::none, 0}),
+            "HTTP/1.1 204 No Content\r\n"
+            "X-A: 1\r\n"
+            "Connectionx: kept\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+            "\r\n");
+}
+
+TEST(ResponseHead, ChunkedAndUntilClose) {
+  EXPECT_EQ(head(200, {}, {}, {HeadFraming::Kind::chunked, 0}),
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n");
+  EXPECT_EQ(head(200, {}, {}, {HeadFraming::Kind::until_close, 0}, {.keep_alive = false}),
+            "HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nConnection: close\r\n\r\n");
+}
+
+TEST(ResponseHead, ConnectionHeaderForEachCase) {
+  const HeadFraming none{HeadFraming::Kind::none, 0};
+  EXPECT_EQ(head(101, {{"Upgrade", "websocket"}}, {}, none, {.upgrade = true}),
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\nConnection: Upgrade\r\n\r\n");
+  EXPECT_EQ(head(304, {}, {}, none, {.keep_alive = true, .http10 = true}),
+            "HTTP/1.1 304 Not Modified\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\nConnection: keep-alive\r\n\r\n");
+}
+
+TEST(ResponseHead, UnknownStatusHasAnEmptyReason) {
+  EXPECT_EQ(head(599, {}, {}, {HeadFraming::Kind::length, 0}),
+            "HTTP/1.1 599 \r\nContent-Length: 0\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n");
+}
+
+TEST(ResponseHead, AppendsAfterEarlierResponses) {
+  std::string out = "earlier";
+  append_response_head(out, 404, {}, {}, {HeadFraming::Kind::length, 1234567}, kDate, {});
+  EXPECT_EQ(out,
+            "earlierHTTP/1.1 404 Not Found\r\nContent-Length: 1234567\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n");
+}
+
+TEST(ErrorResponse, IsCompleteAndCloses) {
+  std::string out;
+  append_error_response(out, 431, kDate);
+  EXPECT_EQ(out,
+            "HTTP/1.1 431 Request Header Fields Too Large\r\n"
+            "Content-Type: text/plain;charset=utf-8\r\n"
+            "Content-Length: 31\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+            "Connection: close\r\n"
+            "\r\n"
+            "Request Header Fields Too Large");
+}
+
+}  // namespace
+}  // namespace pulsarcpp::detail
