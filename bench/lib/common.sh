@@ -37,3 +37,15 @@ free_port() {
   node -e 'const s = require("net").createServer();
            s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
 }
+
+# commit_description: the commit measured, marked when tracked files other than the results
+# file (which a run appends to) differ from it.
+commit_description() {
+  local commit changes
+  commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+  # --no-optional-locks: only looks, never refreshes the index others may be using.
+  changes=$(git -C "$ROOT" --no-optional-locks status --porcelain --untracked-files=no \
+    -- . ':(exclude)bench/RESULTS.md' 2>/dev/null) || changes=
+  [[ -z $changes ]] || commit+=" (with uncommitted changes in $(wc -l <<<"$changes") files)"
+  echo "$commit"
+}
