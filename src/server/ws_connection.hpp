@@ -113,6 +113,12 @@ class WsConnection final : public net::IoHandler,
     return extras_ && extras_->own_deflater ? &*extras_->own_deflater : nullptr;
   }
 
+  struct Subscription {
+    std::string topic;
+    std::size_t slot = 0;  // in the loop's TopicTable list for the topic
+  };
+  Subscription* find_subscription(std::string_view topic) noexcept;
+
   // Small members first (they fit in Flushable's tail padding), then by size, so that padding
   // does not grow the object: an idle server holds one per connection.
   ReadyState state_ = ReadyState::open;
@@ -136,11 +142,6 @@ class WsConnection final : public net::IoHandler,
   ws::FrameReader reader_;
   std::string output_;
   std::size_t output_sent_ = 0;
-  struct Subscription {
-    std::string topic;
-    std::size_t slot = 0;  // in the loop's TopicTable list for the topic
-  };
-  Subscription* find_subscription(std::string_view topic) noexcept;
   std::vector<Subscription> topics_;
   std::int64_t last_activity_ms_ = 0;
 };
