@@ -207,7 +207,8 @@ struct WebSocketBehavior {
   std::function<void(WebSocket<T>&, std::exception_ptr)> error = {};
   UpgradeOptions<T> options = {};
 
-  /// Largest message in bytes (after decompression); one more closes with 1009.
+  /// Largest message in bytes (after decompression); one more closes with 1009. Values above
+  /// 4 GiB - 1 act as 4 GiB - 1, as in uWebSockets.
   std::size_t max_payload_length = 16 * 1024 * 1024;
   /// Bytes a socket may have queued; sends beyond are dropped (0). 0 = no limit.
   std::size_t backpressure_limit = 16 * 1024 * 1024;
