@@ -213,15 +213,16 @@ TEST(ServerTest, ForcedStopFreesAHandlerSuspendedInSleep) {
 
 TEST(ServerTest, ForcedStopWaitsForOffloadedWorkBeforeFreeingItsHandler) {
   Signal handler_started;
+  Signal release_job;
   Signal frame_freed;
   std::atomic<bool> job_finished{false};
   TestServer server({.routes = {router::get("/busy",
                                             [&](Context&) -> Task<Response> {
                                               NotifyOnDestroy guard{frame_freed};
                                               handler_started.notify();
-                                              // Outlives the 100 ms shutdown timeout.
+                                              // Held past the 100 ms shutdown timeout.
                                               int value = co_await offload([&] {
-                                                std::this_thread::sleep_for(400ms);
+                                                release_job.wait(10s);
                                                 job_finished = true;
                                                 return 7;
                                               });
@@ -231,7 +232,12 @@ TEST(ServerTest, ForcedStopWaitsForOffloadedWorkBeforeFreeingItsHandler) {
   RawClient client(server.port());
   ASSERT_TRUE(client.send(get_request("/busy")));
   ASSERT_TRUE(handler_started.wait());
-  server.server().stop();
+  std::thread stopper([&] { server.server().stop(); });
+  // The forced stop closes the socket while the job still runs; the frame must outlive the job.
+  EXPECT_TRUE(client.wait_closed());
+  EXPECT_FALSE(frame_freed.wait(0ms));
+  release_job.notify();
+  stopper.join();
   // The job wrote its result into the frame before the frame was freed (ASan would see it).
   EXPECT_TRUE(job_finished);
   EXPECT_TRUE(frame_freed.wait(0ms));
