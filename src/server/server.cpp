@@ -146,7 +146,6 @@ void Server::Impl::listen(Server* self) {
 
 void Server::Impl::run_loop(Loop& loop) {
   detail::set_thread_worker_pool(pool.get());
-  if (app.has_websockets()) ws::prepare_accept_key();  // this thread's digest context
   loop.context.loop.run();
   // Connections still open here were forced closed at the deadline; their loop is ending.
   detail::set_thread_worker_pool(nullptr);

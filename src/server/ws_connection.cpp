@@ -298,15 +298,15 @@ bool WsConnection::subscribe(std::string_view topic) {
   return true;
 }
 
-WsConnection::Subscription* WsConnection::find_subscription(std::string_view topic) noexcept {
-  auto it = std::find_if(topics_.begin(), topics_.end(),
-                         [topic](const Subscription& s) { return s.topic == topic; });
-  return it == topics_.end() ? nullptr : &*it;
+std::vector<WsConnection::Subscription>::const_iterator WsConnection::find_subscription(
+    std::string_view topic) const noexcept {
+  return std::find_if(topics_.begin(), topics_.end(),
+                      [topic](const Subscription& s) { return s.topic == topic; });
 }
 
 std::size_t& WsConnection::slot_in(std::string_view topic) {
   // The table asks only about topics this socket subscribed to, so the lookup always finds one.
-  return find_subscription(topic)->slot;
+  return topics_[static_cast<std::size_t>(find_subscription(topic) - topics_.begin())].slot;
 }
 
 std::vector<std::string> WsConnection::topics() const {
@@ -317,9 +317,8 @@ std::vector<std::string> WsConnection::topics() const {
 }
 
 bool WsConnection::unsubscribe(std::string_view topic) {
-  Subscription* subscription = find_subscription(topic);
-  if (subscription == nullptr) return false;
-  const auto it = topics_.begin() + (subscription - topics_.data());
+  const auto it = find_subscription(topic);
+  if (it == topics_.end()) return false;
   ctx_.topics.unsubscribe(topic, this);
   ctx_.hub->count(topic, ctx_.index, -1);
   topics_.erase(it);
@@ -327,8 +326,7 @@ bool WsConnection::unsubscribe(std::string_view topic) {
 }
 
 bool WsConnection::is_subscribed(std::string_view topic) const {
-  return std::any_of(topics_.begin(), topics_.end(),
-                     [topic](const Subscription& s) { return s.topic == topic; });
+  return find_subscription(topic) != topics_.end();
 }
 
 void WsConnection::close(int code, std::string_view reason) {

@@ -117,7 +117,7 @@ class WsConnection final : public net::IoHandler,
     std::string topic;
     std::size_t slot = 0;  // in the loop's TopicTable list for the topic
   };
-  Subscription* find_subscription(std::string_view topic) noexcept;
+  std::vector<Subscription>::const_iterator find_subscription(std::string_view topic) const noexcept;
 
   // Small members first (they fit in Flushable's tail padding), then by size, so that padding
   // does not grow the object: an idle server holds one per connection.

@@ -75,9 +75,7 @@ EVP_MD_CTX* thread_digest_context() noexcept {
 
 }  // namespace
 
-bool prepare_accept_key() noexcept {
-  return sha1() != nullptr && thread_digest_context() != nullptr;
-}
+bool prepare_accept_key() noexcept { return sha1() != nullptr; }
 
 bool write_accept_key(std::string_view sec_websocket_key, char* out) noexcept {
   EVP_MD_CTX* ctx = thread_digest_context();

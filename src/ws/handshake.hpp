@@ -13,8 +13,8 @@ namespace pulsarcpp::ws {
 /// Length of a Sec-WebSocket-Accept value: base64 of a 20-byte SHA-1 digest.
 inline constexpr std::size_t kAcceptKeySize = 28;
 
-/// Loads the SHA-1 implementation and the calling thread's digest context ahead of the first
-/// handshake, so a server pays the one-time cost at start. False if OpenSSL cannot provide it.
+/// Loads the SHA-1 implementation ahead of the first handshake, so a server pays the one-time
+/// cost (about 2 MB of libcrypto touched) at start. False if OpenSSL cannot provide it.
 bool prepare_accept_key() noexcept;
 
 /// Writes base64(SHA-1(key + RFC 6455 GUID)) to `out` (exactly kAcceptKeySize bytes, no NUL).
