@@ -22,6 +22,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using test::get_request;
+using test::OnDestroy;
 using test::RawClient;
 using test::Signal;
 using test::TestServer;
@@ -184,18 +185,12 @@ TEST(ServerTest, StopIsGracefulForARequestInFlight) {
   server.server().stop();  // again: nothing left to do
 }
 
-// Notifies when destroyed: put in a coroutine frame, it shows the frame was freed.
-struct NotifyOnDestroy {
-  Signal& signal;
-  ~NotifyOnDestroy() { signal.notify(); }
-};
-
 TEST(ServerTest, ForcedStopFreesAHandlerSuspendedInSleep) {
   Signal handler_started;
-  Signal frame_freed;
+  auto frame_freed = std::make_shared<Signal>();
   TestServer server({.routes = {router::get("/forever",
                                             [&](Context&) -> Task<Response> {
-                                              NotifyOnDestroy guard{frame_freed};
+                                              OnDestroy guard(frame_freed);
                                               handler_started.notify();
                                               co_await sleep_for(1h);
                                               co_return text("never");
@@ -207,18 +202,18 @@ TEST(ServerTest, ForcedStopFreesAHandlerSuspendedInSleep) {
   const auto started = std::chrono::steady_clock::now();
   server.server().stop();
   EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
-  EXPECT_TRUE(frame_freed.wait(0ms));  // freed by stop() itself, not later
+  EXPECT_TRUE(frame_freed->wait(0ms));  // freed by stop() itself, not later
   EXPECT_TRUE(client.wait_closed());
 }
 
 TEST(ServerTest, ForcedStopWaitsForOffloadedWorkBeforeFreeingItsHandler) {
   Signal handler_started;
   Signal release_job;
-  Signal frame_freed;
+  auto frame_freed = std::make_shared<Signal>();
   std::atomic<bool> job_finished{false};
   TestServer server({.routes = {router::get("/busy",
                                             [&](Context&) -> Task<Response> {
-                                              NotifyOnDestroy guard{frame_freed};
+                                              OnDestroy guard(frame_freed);
                                               handler_started.notify();
                                               // Held past the 100 ms shutdown timeout.
                                               int value = co_await offload([&] {
@@ -235,12 +230,12 @@ TEST(ServerTest, ForcedStopWaitsForOffloadedWorkBeforeFreeingItsHandler) {
   std::thread stopper([&] { server.server().stop(); });
   // The forced stop closes the socket while the job still runs; the frame must outlive the job.
   EXPECT_TRUE(client.wait_closed());
-  EXPECT_FALSE(frame_freed.wait(0ms));
+  EXPECT_FALSE(frame_freed->wait(0ms));
   release_job.notify();
   stopper.join();
   // The job wrote its result into the frame before the frame was freed (ASan would see it).
   EXPECT_TRUE(job_finished);
-  EXPECT_TRUE(frame_freed.wait(0ms));
+  EXPECT_TRUE(frame_freed->wait(0ms));
 }
 
 TEST(ServerTest, StopClosesIdleKeepAliveConnections) {

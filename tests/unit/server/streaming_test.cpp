@@ -19,6 +19,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using test::get_request;
+using test::OnDestroy;
 using test::RawClient;
 using test::Signal;
 using test::TempDir;
@@ -45,16 +46,6 @@ AsyncGenerator<std::string> counted_chunks(int count, std::size_t size,
     co_yield chunk;
   }
 }
-
-// Notifies when the generator's frame is destroyed, however the stream ended.
-struct OnDestroy {
-  explicit OnDestroy(std::shared_ptr<Signal> signal) : signal_(std::move(signal)) {}
-  OnDestroy(OnDestroy&&) noexcept = default;
-  ~OnDestroy() {
-    if (signal_) signal_->notify();
-  }
-  std::shared_ptr<Signal> signal_;
-};
 
 AsyncGenerator<std::string> endless(OnDestroy /*guard*/, std::chrono::milliseconds pause) {
   for (int i = 0;; ++i) {

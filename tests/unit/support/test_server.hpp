@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <utility>
 
@@ -55,6 +56,18 @@ class Signal {
   std::mutex mutex_;
   std::condition_variable changed_;
   bool set_ = false;
+};
+
+/// Notifies its signal when destroyed: kept in a coroutine frame (a handler's, a generator's),
+/// it shows the frame was freed, however it ended. Shares the signal, so a frame that outlives
+/// the test still has one to notify.
+struct OnDestroy {
+  explicit OnDestroy(std::shared_ptr<Signal> signal) : signal_(std::move(signal)) {}
+  OnDestroy(OnDestroy&&) noexcept = default;
+  ~OnDestroy() {
+    if (signal_) signal_->notify();
+  }
+  std::shared_ptr<Signal> signal_;
 };
 
 }  // namespace pulsarcpp::test
