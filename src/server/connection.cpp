@@ -137,13 +137,17 @@ void HttpConnection::process_requests() {
 HttpConnection::Step HttpConnection::process_one() {
   if (input_.empty()) return Step::wait;
   if (request_started_ms_ == 0) request_started_ms_ = ctx_.loop.now_ms();
-  http::ParseResult parsed = http::parse_request_head(input_.view(), ctx_.parser_limits, head_);
-  if (parsed.status == http::ParseStatus::incomplete) return Step::wait;
-  if (parsed.status == http::ParseStatus::error) {
-    queue_protocol_error(parsed.error_status);
-    return Step::stop;
+  std::size_t head_bytes = head_parsed_bytes_;
+  // A body sent in many small reads would otherwise cost a parse of the whole head per read.
+  if (head_parsed_at_ != input_.data()) {
+    http::ParseResult parsed = http::parse_request_head(input_.view(), ctx_.parser_limits, head_);
+    if (parsed.status == http::ParseStatus::incomplete) return Step::wait;
+    if (parsed.status == http::ParseStatus::error) {
+      queue_protocol_error(parsed.error_status);
+      return Step::stop;
+    }
+    head_bytes = parsed.consumed;
   }
-  const std::size_t head_bytes = parsed.consumed;
   const std::size_t available = input_.size() - head_bytes;
   char* body_start = input_.data() + head_bytes;
   switch (head_.framing) {
@@ -151,7 +155,7 @@ HttpConnection::Step HttpConnection::process_one() {
       dispatch(head_bytes, {});
       return Step::next;
     case http::BodyFraming::content_length:
-      if (available < head_.content_length) return wait_for_body();
+      if (available < head_.content_length) return wait_for_body(head_bytes);
       dispatch(head_bytes + head_.content_length,
                {body_start, static_cast<std::size_t>(head_.content_length)});
       return Step::next;
@@ -164,7 +168,7 @@ HttpConnection::Step HttpConnection::process_one() {
           queue_protocol_error(413);
           return Step::stop;
         }
-        return wait_for_body();
+        return wait_for_body(head_bytes);
       }
       if (decoded.status == http::ChunkedDecoder::Status::error) {
         queue_protocol_error(decoded.error_status);
@@ -177,7 +181,9 @@ HttpConnection::Step HttpConnection::process_one() {
   return Step::stop;
 }
 
-HttpConnection::Step HttpConnection::wait_for_body() {
+HttpConnection::Step HttpConnection::wait_for_body(std::size_t head_bytes) {
+  head_parsed_at_ = input_.data();
+  head_parsed_bytes_ = head_bytes;
   if (head_.expect_continue && !continue_sent_) {
     output_.append("HTTP/1.1 100 Continue\r\n\r\n");
     continue_sent_ = true;
@@ -186,6 +192,7 @@ HttpConnection::Step HttpConnection::wait_for_body() {
 }
 
 void HttpConnection::dispatch(std::size_t request_bytes, std::string_view body) {
+  head_parsed_at_ = nullptr;  // the next request's head is parsed afresh
   request_bytes_ = request_bytes;
   keep_alive_ = head_.keep_alive && !ctx_.draining && !peer_closed_;
   const AppCore& app = *ctx_.app;

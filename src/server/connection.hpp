@@ -49,7 +49,7 @@ class HttpConnection final : public net::IoHandler,
   void read_input();
   void process_requests();
   Step process_one();
-  Step wait_for_body();
+  Step wait_for_body(std::size_t head_bytes);
   void dispatch(std::size_t request_bytes, std::string_view body);
   void finish_request();
   bool reading_allowed() const noexcept;
@@ -84,6 +84,10 @@ class HttpConnection final : public net::IoHandler,
   std::size_t output_sent_ = 0;
 
   http::RequestHead head_;
+  // While the body arrives: where the parsed head began in input_ and its length. The views in
+  // head_ stay valid as long as input_ has not moved, so each read need not parse it again.
+  const char* head_parsed_at_ = nullptr;
+  std::size_t head_parsed_bytes_ = 0;
   http::ChunkedDecoder chunked_;
   bool continue_sent_ = false;
   std::int64_t request_started_ms_ = 0;
