@@ -118,8 +118,9 @@ void WsConnection::read_input() {
       keep_pending({});
       last_activity_ms_ = ctx_.loop.now_ms();
       ping_outstanding_ = false;
+      input_drained_ = static_cast<std::size_t>(n) < room;
       handle_frames({buffer, carried + static_cast<std::size_t>(n)});
-      if (static_cast<std::size_t>(n) < room) break;
+      if (input_drained_) break;
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
@@ -478,9 +479,10 @@ void WsConnection::continue_lingering() {
     }
     if (peer_sent_close_) {
       // The client ended its data with a close frame, so no bytes of it can be in flight that a
-      // close would answer with a reset: read what is here and close, the server first, as
-      // RFC 6455 §7.1.1 asks (it then holds TIME_WAIT, not the client).
-      net::discard_readable(fd_);
+      // close would answer with a reset: read what is here (nothing, when the read that brought
+      // the close frame emptied the socket) and close, the server first, as RFC 6455 §7.1.1
+      // asks (it then holds TIME_WAIT, not the client).
+      if (!input_drained_) net::discard_readable(fd_);
       return end_lingering();
     }
     ::shutdown(fd_, SHUT_WR);

@@ -129,6 +129,7 @@ class WsConnection final : public net::IoHandler,
   bool write_shut_ : 1 = false;
   bool ping_outstanding_ : 1 = false;
   bool peer_sent_close_ : 1 = false;  // nothing but the client's FIN can follow
+  bool input_drained_ : 1 = false;    // the last read left nothing in the socket
   std::uint16_t cork_depth_ = 0;
 
   int fd_;
