@@ -92,14 +92,13 @@ class Server {
       io_uring_submit(&ring_);
       sqe = io_uring_get_sqe(&ring_);
     }
-    sqe->user_data = tag(kind, fd);
+    sqe->user_data = tag(kind, fd);  // liburing's prep helpers leave it as it is
     return sqe;
   }
 
   void accept() {
     io_uring_sqe* sqe = sqe_for(Kind::accept, listener_);
     io_uring_prep_multishot_accept(sqe, listener_, nullptr, nullptr, 0);
-    sqe->user_data = tag(Kind::accept, listener_);
   }
 
   void receive(int fd) {
@@ -107,7 +106,6 @@ class Server {
     io_uring_prep_recv_multishot(sqe, fd, nullptr, 0, 0);
     sqe->flags |= IOSQE_BUFFER_SELECT;
     sqe->buf_group = kGroup;
-    sqe->user_data = tag(Kind::receive, fd);
   }
 
   void send_pending(int fd) {
@@ -116,7 +114,6 @@ class Server {
     c.sending.swap(c.pending);
     io_uring_sqe* sqe = sqe_for(Kind::send, fd);
     io_uring_prep_send(sqe, fd, c.sending.data(), c.sending.size(), MSG_NOSIGNAL);
-    sqe->user_data = tag(Kind::send, fd);
   }
 
   void on_completion(const io_uring_cqe& cqe) {

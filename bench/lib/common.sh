@@ -18,18 +18,30 @@ as_root() {
   fi
 }
 
-# ensure_tool COMMAND DEBIAN_PACKAGE: installs the package with apt when the command is missing.
+# apt_install DEBIAN_PACKAGE: installs it, updating the package lists once per run.
 APT_UPDATED=0
-ensure_tool() {
-  local cmd=$1 package=$2
-  command -v "$cmd" >/dev/null && return 0
-  log "$cmd is missing: installing the Debian package $package"
+apt_install() {
   if [[ $APT_UPDATED -eq 0 ]]; then
     as_root apt-get update -qq
     APT_UPDATED=1
   fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+}
+
+# ensure_tool COMMAND DEBIAN_PACKAGE: installs the package with apt when the command is missing.
+ensure_tool() {
+  local cmd=$1 package=$2
+  command -v "$cmd" >/dev/null && return 0
+  log "$cmd is missing: installing the Debian package $package"
+  apt_install "$package"
   command -v "$cmd" >/dev/null || die "$cmd still missing after installing $package"
+}
+
+# ensure_package DEBIAN_PACKAGE: installs a package that provides no command (a library).
+ensure_package() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" && return 0
+  log "installing the Debian package $1"
+  apt_install "$1"
 }
 
 # A TCP port free on the loopback interface right now (the kernel's pick).

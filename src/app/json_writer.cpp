@@ -34,10 +34,11 @@ bool all_plain(std::string_view text) noexcept {
   return !has_special_byte(http::swar::load(text.data() + text.size() - kWord));
 }
 
-void append_escaped(std::string& out, std::string_view text) {
+// Called with nlohmann's own strings, which the slow path hands back to nlohmann uncopied.
+void append_escaped(std::string& out, const std::string& text) {
   if (!all_plain(text)) {
     // Escapes and UTF-8 checks follow nlohmann's rules exactly; leave them to it.
-    out.append(nlohmann::json(std::string(text)).dump());
+    out.append(nlohmann::json(text).dump());
     return;
   }
   out.push_back('"');

@@ -82,7 +82,7 @@ void append_response_head(std::string& out, int status, const Headers& headers,
   net::append_sized(out, [&](auto& sink) {
     put_status_line(sink, status_digits, reason);
     put_headers(sink, headers);
-    if (!extra.empty()) put_headers(sink, extra);  // the usual case; saves two calls
+    if (!extra.empty()) put_headers(sink, extra);  // usually empty: skip the call
     put_framing(sink, framing.kind, length);
     put_field(sink, "Date", date);
     put_connection(sink, connection);
