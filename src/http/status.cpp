@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "http/status_line.hpp"
+
 namespace pulsarcpp::http {
 namespace {
 
@@ -94,12 +96,63 @@ constexpr auto kReasonSlots = [] {
 
 static_assert(kReasons.size() < 255, "a slot holds an index + 1 in one byte");
 
+// Every known status line, "HTTP/1.1 200 OK\r\n", laid end to end at compile time: a response
+// head starts with one copy instead of five pieces.
+constexpr std::string_view kLinePrefix = "HTTP/1.1 ";
+constexpr std::string_view kLineEnd = "\r\n";
+
+constexpr std::size_t line_length(const Reason& reason) {
+  return kLinePrefix.size() + 4 + reason.phrase.size() + kLineEnd.size();  // "200 " is 4
+}
+
+constexpr std::size_t kAllLinesLength = [] {
+  std::size_t total = 0;
+  for (const Reason& reason : kReasons) total += line_length(reason);
+  return total;
+}();
+
+struct StatusLines {
+  std::array<char, kAllLinesLength> text{};
+  std::array<std::uint16_t, kReasons.size() + 1> offsets{};  // line i is [offsets[i], offsets[i+1])
+};
+
+constexpr StatusLines kStatusLines = [] {
+  StatusLines lines;
+  std::size_t at = 0;
+  const auto put = [&](std::string_view piece) {
+    for (char c : piece) lines.text[at++] = c;
+  };
+  for (std::size_t i = 0; i < kReasons.size(); ++i) {
+    lines.offsets[i] = static_cast<std::uint16_t>(at);
+    const int status = kReasons[i].status;
+    put(kLinePrefix);
+    const char digits[] = {static_cast<char>('0' + status / 100),
+                           static_cast<char>('0' + status / 10 % 10),
+                           static_cast<char>('0' + status % 10), ' '};
+    put(std::string_view(digits, sizeof digits));
+    put(kReasons[i].phrase);
+    put(kLineEnd);
+  }
+  lines.offsets[kReasons.size()] = static_cast<std::uint16_t>(at);
+  return lines;
+}();
+
+static_assert(kAllLinesLength <= UINT16_MAX, "offsets are 16 bits");
+
 }  // namespace
 
 std::string_view reason_phrase(int status) noexcept {
   if (status < kFirstStatus || status > kLastStatus) return "";
   const std::uint8_t slot = kReasonSlots[static_cast<std::size_t>(status - kFirstStatus)];
   return slot == 0 ? "" : kReasons[slot - 1u].phrase;
+}
+
+std::string_view status_line(int status) noexcept {
+  if (status < kFirstStatus || status > kLastStatus) return {};
+  const std::uint8_t slot = kReasonSlots[static_cast<std::size_t>(status - kFirstStatus)];
+  if (slot == 0) return {};
+  const std::size_t begin = kStatusLines.offsets[slot - 1u];
+  return {kStatusLines.text.data() + begin, kStatusLines.offsets[slot] - begin};
 }
 
 bool status_allows_body(int status) noexcept {

@@ -252,7 +252,7 @@ void HttpConnection::queue_response(Response response) {
   HeadFraming framing{may_have_body ? HeadFraming::Kind::length : HeadFraming::Kind::none,
                       response.body.size()};
   append_response_head(output_, response.status, response.headers, context_.response_headers(),
-                       framing, ctx_.date.get(), connection_header());
+                       framing, ctx_.date.line(), connection_header());
   if (may_have_body && !AppCore::omits_body(context_)) output_.append(response.body);
 }
 
@@ -261,7 +261,7 @@ void HttpConnection::queue_file(Response response) {
   if (opened.fd < 0) return queue_response(std::move(opened.response));
   append_response_head(output_, opened.response.status, opened.response.headers,
                        context_.response_headers(), {HeadFraming::Kind::length, opened.length},
-                       ctx_.date.get(), connection_header());
+                       ctx_.date.line(), connection_header());
   if (AppCore::omits_body(context_) || opened.length == 0) {
     ::close(opened.fd);
     return;
@@ -277,7 +277,7 @@ void HttpConnection::queue_stream(Response response) {
   if (!chunked) keep_alive_ = false;
   append_response_head(output_, response.status, response.headers, context_.response_headers(),
                        {chunked ? HeadFraming::Kind::chunked : HeadFraming::Kind::until_close, 0},
-                       ctx_.date.get(), connection_header());
+                       ctx_.date.line(), connection_header());
   if (AppCore::omits_body(context_)) return;
   stream_running_ = true;
   stream_chunked_ = chunked;
@@ -324,7 +324,7 @@ Task<void> HttpConnection::pump_stream(std::shared_ptr<AsyncGenerator<std::strin
 
 void HttpConnection::queue_upgrade(Response response) {
   append_response_head(output_, 101, response.headers, context_.response_headers(),
-                       {HeadFraming::Kind::none, 0}, ctx_.date.get(),
+                       {HeadFraming::Kind::none, 0}, ctx_.date.line(),
                        {.keep_alive = true, .http10 = false, .upgrade = true});
   upgrade_ = std::move(response.upgrade);
   keep_alive_ = false;  // no more HTTP requests on this socket
@@ -348,7 +348,7 @@ void HttpConnection::hand_off_to_websocket() {
 
 void HttpConnection::queue_protocol_error(int status) {
   keep_alive_ = false;
-  append_error_response(output_, status, ctx_.date.get());
+  append_error_response(output_, status, ctx_.date.line());
 }
 
 ConnectionHeader HttpConnection::connection_header() const noexcept {

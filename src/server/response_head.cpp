@@ -1,5 +1,6 @@
 #include "server/response_head.hpp"
 
+#include "http/status_line.hpp"
 #include "net/sized_append.hpp"
 #include "pulsarcpp/http/request_head.hpp"
 #include "pulsarcpp/http/status.hpp"
@@ -7,13 +8,15 @@
 namespace pulsarcpp::detail {
 namespace {
 
+// `line` is http::status_line(status): one piece for a known status. An unknown one gets an
+// empty reason phrase (RFC 9112 §4 allows it), its digits formatted in each pass.
 template <class Sink>
-void put_status_line(Sink& sink, const net::Decimal& status, std::string_view reason) {
+void put_status_line(Sink& sink, int status, std::string_view line) {
+  if (!line.empty()) return sink.put(line);
+  const net::Decimal digits(static_cast<std::uint64_t>(status));
   sink.put("HTTP/1.1 ");
-  sink.put(status.view());
-  sink.put(" ");
-  sink.put(reason);
-  sink.put("\r\n");
+  sink.put(digits.view());
+  sink.put(" \r\n");
 }
 
 template <class Sink>
@@ -49,7 +52,9 @@ template <class Sink>
 void put_framing(Sink& sink, HeadFraming::Kind kind, const net::Decimal& length) {
   switch (kind) {
     case HeadFraming::Kind::length:
-      put_field(sink, "Content-Length", length.view());
+      sink.put("Content-Length: ");
+      sink.put(length.view());
+      sink.put("\r\n");
       break;
     case HeadFraming::Kind::chunked:
       put_field(sink, "Transfer-Encoding", "chunked");
@@ -74,31 +79,30 @@ void put_connection(Sink& sink, ConnectionHeader connection) {
 }  // namespace
 
 void append_response_head(std::string& out, int status, const Headers& headers,
-                          const Headers& extra, HeadFraming framing, std::string_view date,
+                          const Headers& extra, HeadFraming framing, std::string_view date_line,
                           ConnectionHeader connection) {
-  const net::Decimal status_digits(static_cast<std::uint64_t>(status));
-  const std::string_view reason = http::reason_phrase(status);
+  const std::string_view status_line = http::status_line(status);
   const net::Decimal length(framing.length);
   net::append_sized(out, [&](auto& sink) {
-    put_status_line(sink, status_digits, reason);
+    put_status_line(sink, status, status_line);
     put_headers(sink, headers);
     if (!extra.empty()) put_headers(sink, extra);  // usually empty: skip the call
     put_framing(sink, framing.kind, length);
-    put_field(sink, "Date", date);
+    sink.put(date_line);
     put_connection(sink, connection);
     sink.put("\r\n");
   });
 }
 
-void append_error_response(std::string& out, int status, std::string_view date) {
-  const net::Decimal status_digits(static_cast<std::uint64_t>(status));
+void append_error_response(std::string& out, int status, std::string_view date_line) {
+  const std::string_view status_line = http::status_line(status);
   const std::string_view reason = http::reason_phrase(status);
   const net::Decimal length(reason.size());
   net::append_sized(out, [&](auto& sink) {
-    put_status_line(sink, status_digits, reason);
+    put_status_line(sink, status, status_line);
     put_field(sink, "Content-Type", "text/plain;charset=utf-8");
     put_field(sink, "Content-Length", length.view());
-    put_field(sink, "Date", date);
+    sink.put(date_line);
     put_field(sink, "Connection", "close");
     sink.put("\r\n");
     sink.put(reason);

@@ -21,14 +21,15 @@ struct ConnectionHeader {
 };
 
 /// Appends "HTTP/1.1 <status> <reason>\r\n", `headers`, `extra` (context additions), the
-/// framing header, Date and Connection, and the blank line. Content-Length and
-/// Transfer-Encoding headers set by the application are replaced by the real framing.
+/// framing header, `date_line` (the whole "Date: ...\r\n", as DateCache::line() gives it),
+/// Connection, and the blank line. Content-Length and Transfer-Encoding headers set by the
+/// application are replaced by the real framing.
 void append_response_head(std::string& out, int status, const Headers& headers,
-                          const Headers& extra, HeadFraming framing, std::string_view date,
+                          const Headers& extra, HeadFraming framing, std::string_view date_line,
                           ConnectionHeader connection);
 
 /// A complete short answer for protocol errors (400, 408, 413, 414, 431, 501, 505): the reason
 /// phrase as a text body, and Connection: close.
-void append_error_response(std::string& out, int status, std::string_view date);
+void append_error_response(std::string& out, int status, std::string_view date_line);
 
 }  // namespace pulsarcpp::detail

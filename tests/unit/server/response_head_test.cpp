@@ -7,12 +7,12 @@
 namespace pulsarcpp::detail {
 namespace {
 
-constexpr std::string_view kDate = "Sun, 06 Nov 1994 08:49:37 GMT";
+constexpr std::string_view kDateLine = "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n";
 
 std::string head(int status, const Headers& headers, const Headers& extra, HeadFraming framing,
                  ConnectionHeader connection = {}) {
   std::string out;
-  append_response_head(out, status, headers, extra, framing, kDate, connection);
+  append_response_head(out, status, headers, extra, framing, kDateLine, connection);
   return out;
 }
 
@@ -62,7 +62,7 @@ TEST(ResponseHead, UnknownStatusHasAnEmptyReason) {
 
 TEST(ResponseHead, AppendsAfterEarlierResponses) {
   std::string out = "earlier";
-  append_response_head(out, 404, {}, {}, {HeadFraming::Kind::length, 1234567}, kDate, {});
+  append_response_head(out, 404, {}, {}, {HeadFraming::Kind::length, 1234567}, kDateLine, {});
   EXPECT_EQ(out,
             "earlierHTTP/1.1 404 Not Found\r\nContent-Length: 1234567\r\n"
             "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n");
@@ -70,7 +70,7 @@ TEST(ResponseHead, AppendsAfterEarlierResponses) {
 
 TEST(ErrorResponse, IsCompleteAndCloses) {
   std::string out;
-  append_error_response(out, 431, kDate);
+  append_error_response(out, 431, kDateLine);
   EXPECT_EQ(out,
             "HTTP/1.1 431 Request Header Fields Too Large\r\n"
             "Content-Type: text/plain;charset=utf-8\r\n"
