@@ -9,6 +9,18 @@ namespace {
 // An output buffer larger than this is given back once drained, so an idle connection that
 // once sent a large body does not keep the memory.
 constexpr std::size_t kKeptOutputCapacity = 64 * 1024;
+
+// A blocked buffer drops its sent front once that is this large and at least half the buffer,
+// so each byte is moved at most once on average.
+constexpr std::size_t kCompactAfter = 64 * 1024;
+
+// A client that reads a little slower than it is written to never lets the buffer empty
+// completely; without this its sent front would grow for as long as the connection lives.
+void drop_sent_front(std::string& output, std::size_t& sent) noexcept {
+  if (sent < kCompactAfter || sent < output.size() / 2) return;
+  output.erase(0, sent);
+  sent = 0;
+}
 }  // namespace
 
 SendStatus send_pending(int fd, std::string& output, std::size_t& sent) noexcept {
@@ -19,7 +31,10 @@ SendStatus send_pending(int fd, std::string& output, std::size_t& sent) noexcept
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return SendStatus::blocked;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      drop_sent_front(output, sent);
+      return SendStatus::blocked;
+    }
     return SendStatus::failed;
   }
   sent = 0;

@@ -11,7 +11,8 @@ enum class SendStatus { done, blocked, failed };
 
 /// Sends output[sent, size) on the non-blocking socket `fd`. done: everything went, and the
 /// buffer is emptied (its memory given back when it grew large); blocked: the socket is full,
-/// `sent` tells how far it got; failed: the connection is broken.
+/// `sent` tells how far it got (a large sent front may have been erased, resetting `sent`, so
+/// keep no other offsets into `output`); failed: the connection is broken.
 SendStatus send_pending(int fd, std::string& output, std::size_t& sent) noexcept;
 
 /// Reads and drops whatever is readable. Returns true once the peer has finished sending (FIN)

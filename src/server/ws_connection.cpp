@@ -10,6 +10,7 @@
 #include "net/socket_io.hpp"
 #include "server/pubsub_hub.hpp"
 #include "ws/close.hpp"
+#include "ws/utf8.hpp"
 
 namespace pulsarcpp::detail {
 namespace {
@@ -163,6 +164,8 @@ void WsConnection::handle_event(const ws::ReadEvent& event) {
       });
       return;
     case Kind::ping:
+      // Nothing may follow our close frame, so a closing socket neither answers nor reports.
+      if (state_ != ReadyState::open) return;
       control(ws::Opcode::pong, event.payload);  // answered even without a ping handler
       call_handler([&] { endpoint_->on_ping(*socket_, event.payload); });
       return;
@@ -223,15 +226,20 @@ void WsConnection::call_handler(Call&& call) {
   }
 }
 
-bool WsConnection::admit(std::size_t bytes) {
+bool WsConnection::admit() {
+  // As uWebSockets (and so Bun) decide: a message is dropped only while what is already
+  // queued is over the limit, so one message as large as the limit still goes out.
   const std::size_t limit = endpoint_->settings().backpressure_limit;
-  if (limit == 0 || buffered_amount() + bytes <= limit) return true;
+  if (limit == 0 || buffered_amount() <= limit) return true;
   if (endpoint_->settings().close_on_backpressure_limit) {
     // Deferred: we may be inside a topic delivery or the handler that sent.
     ctx_.loop.defer([this] {
       if (!finished_) finish(ws::close_code::abnormal, {});
     });
   }
+  // A sender told 0 waits for drain, which comes once the queue has gone out.
+  backpressured_ = true;
+  request_flush();
   return false;
 }
 
@@ -241,7 +249,7 @@ int WsConnection::send(ws::Opcode opcode, std::string_view payload, bool compres
 }
 
 int WsConnection::queue_frame(ws::Opcode opcode, std::string_view payload, bool compress) {
-  if (!admit(payload.size() + ws::kMaxServerFrameHeaderSize)) return 0;
+  if (!admit()) return 0;
   if (!(compress && append_compressed(opcode, payload))) ws::append_frame(output_, opcode, payload);
   request_flush();
   if (write_blocked_) {
@@ -275,7 +283,7 @@ void WsConnection::deliver(const ws::PublishedMessage& message) {
     return;
   }
   const std::string& frame = compressed ? message.deflated_frame : message.frame;
-  if (!admit(frame.size())) return;
+  if (!admit()) return;
   output_.append(frame);
   if (write_blocked_) backpressured_ = true;
   request_flush();
@@ -338,7 +346,9 @@ void WsConnection::close(int code, std::string_view reason) {
   // Reported to the close handler if the client never answers.
   Extras& extras = this->extras();
   extras.sent_close_code = wire_code;
-  extras.sent_close_reason.assign(reason);
+  // What the close handler reports is what went on the wire: the reason cut to 123 bytes.
+  extras.sent_close_reason.assign(
+      reason.substr(0, ws::utf8_prefix_length(reason, ws::kMaxCloseReason)));
   state_ = ReadyState::closing;
   // Replaces the idle timer: while closing, the timer only ever means "the echo is late".
   ctx_.loop.wheel().schedule(*this, ctx_.loop.now_ms() + kCloseHandshakeMs);
@@ -357,7 +367,7 @@ void WsConnection::go_away() {
 }
 
 int WsConnection::control(ws::Opcode opcode, std::string_view payload) {
-  if (state_ == ReadyState::closed) return 0;
+  if (state_ != ReadyState::open) return 0;  // after our close frame, nothing more goes out
   if (payload.size() > ws::kMaxControlPayload) payload = payload.substr(0, ws::kMaxControlPayload);
   return queue_frame(opcode, payload, false);
 }

@@ -74,7 +74,9 @@ class WsConnection final : public net::IoHandler,
   void fail(std::uint16_t code, std::string_view reason);
   template <class Call>
   void call_handler(Call&& call);
-  bool admit(std::size_t bytes);
+  /// Whether one more message may be queued under backpressure_limit (a refusal may close the
+  /// connection, per close_on_backpressure_limit).
+  bool admit();
   int queue_frame(ws::Opcode opcode, std::string_view payload, bool compress);
   bool append_compressed(ws::Opcode opcode, std::string_view payload);
   void queue_close_frame(std::uint16_t code, std::string_view reason);

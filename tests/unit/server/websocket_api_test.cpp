@@ -160,6 +160,64 @@ TEST(WebSocketApiTest, SendReturnsTheBytesQueuedAndZeroOnceClosing) {
   EXPECT_TRUE(client.raw().buffer().empty());
 }
 
+// After the server's close frame nothing else may go out: not a pong for the client's ping,
+// nor a ping or pong the application sends.
+TEST(WebSocketApiTest, NothingFollowsTheServersCloseFrame) {
+  EventLog log;
+  TestServer server(with({
+      .message =
+          [&](WS& ws, Message) {
+            ws.close(1000, "bye");
+            log.add("ping:" + std::to_string(ws.ping("p")));
+            log.add("pong:" + std::to_string(ws.pong("p")));
+          },
+      .close = log_close(log),
+      .ping = [&](WS&, std::string_view) { log.add("ping handler"); },
+  }));
+  WsClient client(server.port());
+  ASSERT_TRUE(client.open());
+  ASSERT_TRUE(client.send_text("go"));
+  auto close = client.next_frame();
+  ASSERT_TRUE(close);
+  ASSERT_TRUE(close->is_close());
+  ASSERT_TRUE(client.send_ping("late"));  // crosses the close frame on the wire
+  ASSERT_TRUE(client.send_close(1000));
+  EXPECT_TRUE(client.wait_closed());
+  EXPECT_FALSE(client.next_frame(0ms)) << "a frame followed the close frame";
+  ASSERT_TRUE(log.wait_prefix("close:").starts_with("close:1000"));
+  EXPECT_EQ(log.count("ping:0"), 1u);
+  EXPECT_EQ(log.count("pong:0"), 1u);
+  EXPECT_EQ(log.count("ping handler"), 0u);
+}
+
+// As in uWebSockets (so in Bun), only what is already queued decides: a message as large as the
+// limit goes out on an idle socket, and the next one, sent while it is still queued, is
+// dropped. A sender told 0 then gets drain once the queue has gone out.
+TEST(WebSocketApiTest, BackpressureLimitCountsWhatIsQueuedNotTheNewMessage) {
+  EventLog log;
+  const std::string big(100 * 1024, 'z');
+  TestServer server(with({
+      .message =
+          [&](WS& ws, Message) {
+            log.add("first:" + std::to_string(ws.send_binary(big)));
+            log.add("second:" + std::to_string(ws.send_binary(big)));
+          },
+      .drain = [&](WS& ws) { log.add("drain:" + std::to_string(ws.buffered_amount())); },
+      .backpressure_limit = 64 * 1024,
+  }));
+  WsClient client(server.port());
+  ASSERT_TRUE(client.open());
+  ASSERT_TRUE(client.send_text("go"));
+  auto frame = client.next_data(10s);
+  ASSERT_TRUE(frame);
+  EXPECT_TRUE(frame->is_binary());
+  EXPECT_EQ(frame->payload.size(), big.size());
+  EXPECT_TRUE(log.wait_for("drain:0"));
+  EXPECT_EQ(log.count("first:" + std::to_string(big.size())), 1u);
+  EXPECT_EQ(log.count("second:0"), 1u);
+  EXPECT_FALSE(client.next_data(200ms)) << "the dropped message arrived";
+}
+
 TEST(WebSocketApiTest, CompressedSendToAClientWithoutDeflateIsPlain) {
   TestServer server(with({
       .message = [&](WS& ws, Message m) { ws.send(m.data, true); },
@@ -375,11 +433,13 @@ TEST(WebSocketApiTest, CloseReasonIsCutTo123BytesOnACharacterBoundary) {
   // 122 ASCII bytes, then a two-byte character that would end at byte 124.
   const std::string reason = std::string(122, 'r') + "\xc3\xa9" + "tail";
   const std::string ascii(200, 'q');
+  EventLog log;
   TestServer server(with({
       .message =
           [&](WS& ws, Message m) {
             ws.close(1000, m.data == "ascii" ? std::string_view(ascii) : std::string_view(reason));
           },
+      .close = log_close(log),
   }));
   WsClient first(server.port());
   ASSERT_TRUE(first.open());
@@ -398,6 +458,10 @@ TEST(WebSocketApiTest, CloseReasonIsCutTo123BytesOnACharacterBoundary) {
   ASSERT_TRUE(close->is_close());
   EXPECT_EQ(close->payload.size(), 125u);
   EXPECT_EQ(close->close_reason(), std::string(123, 'q'));
+  // Neither client answers: after the close handshake's deadline the handler reports what went
+  // on the wire.
+  EXPECT_EQ(log.wait_prefix("close:1000:" + std::string(123, 'q'), 10s),
+            "close:1000:" + std::string(123, 'q'));
 }
 
 TEST(WebSocketApiTest, ServerCloseWithoutEchoIsAnsweredByTheClientClosingTcp) {
