@@ -94,10 +94,9 @@ class Context {
   }
 
   // --- Additions to the response --------------------------------------------------------------
-  /// A header added to whatever response this request gets (after the handler's own).
-  void add_response_header(std::string_view name, std::string_view value) {
-    response_headers_.emplace_back(name, value);
-  }
+  /// A header added to whatever response this request gets (after the handler's own). Throws
+  /// std::invalid_argument for a name that is not a token or a value with CR, LF or NUL.
+  void add_response_header(std::string_view name, std::string_view value);
   /// A Set-Cookie added to whatever response this request gets.
   void set_cookie(const http::Cookie& cookie);
   const Headers& response_headers() const noexcept { return response_headers_; }

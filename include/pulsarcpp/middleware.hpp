@@ -1,6 +1,7 @@
 #pragma once
-// Middleware: `Task<Response>(Context&, Next)`. Run in order for every request; it may answer
-// without calling next, and may change the response after `co_await next()`.
+// Middleware: `Task<Response>(Context&, Next)` (or `const Next&`). Run in order for every
+// request; it may answer without calling next, and may change the response after
+// `co_await next()`.
 
 #include <cstddef>
 #include <functional>
@@ -29,7 +30,9 @@ class Next {
   std::size_t index_;
 };
 
-using Middleware = std::function<Task<Response>(Context&, Next)>;
+/// Takes `Next` by value or by const reference: the chain keeps the object alive until the
+/// middleware's Task has finished, so either may be used after a suspension.
+using Middleware = std::function<Task<Response>(Context&, const Next&)>;
 
 /// Logs one line per request in Pulsar's log() format:
 /// "28/11/2026, 14:03:07: GET /users/42 200 0.42ms".

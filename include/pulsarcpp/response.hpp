@@ -33,8 +33,8 @@ struct ResponseOptions {
 /// One Server-Sent Event. Empty fields are left out of the wire format.
 struct SseEvent {
   std::string data = {};   // split on newlines into several "data:" lines
-  std::string event = {};  // "event:" type; empty = the default "message"
-  std::string id = {};     // "id:" (must not contain newlines)
+  std::string event = {};  // "event:" type; empty = the default "message"; no CR or LF
+  std::string id = {};     // "id:"; no CR, LF or NUL (format_sse_event throws)
   std::optional<int> retry_ms = std::nullopt;  // "retry:" reconnection delay
 };
 
@@ -62,6 +62,9 @@ class Response {
   ~Response();
 
   /// Sets a header, replacing any header of the same name (case-insensitive).
+  /// Both setters throw std::invalid_argument for a name that is not a token or a value with
+  /// CR, LF or NUL, which would end the header line early. Headers pushed into `headers`
+  /// directly are checked before the response is written: an unsafe one makes it a 500.
   Response& set_header(std::string_view name, std::string_view value);
   /// Adds a header, keeping existing ones of the same name (as Set-Cookie needs).
   Response& add_header(std::string_view name, std::string_view value);

@@ -51,11 +51,13 @@ struct App::Impl {
       }
     } catch (const std::exception& e) {
       log(std::string("Error in stream: ") + e.what());
+    } catch (...) {
+      log("Error in stream: unknown exception");
     }
     co_return body;
   }
 
-  Response materialize(Response response, const Context& ctx, const http::RequestHead& head);
+  Response materialize(Response response, Context& ctx, const http::RequestHead& head);
 };
 
 namespace {
@@ -92,8 +94,9 @@ std::string read_file_range(int fd, std::uint64_t offset, std::uint64_t length) 
 
 }  // namespace
 
-Response App::Impl::materialize(Response response, const Context& ctx,
+Response App::Impl::materialize(Response response, Context& ctx,
                                 const http::RequestHead& head) {
+  detail::AppCore::refuse_unsafe_headers(response, ctx);
   if (response.file_path) {
     detail::OpenedFile opened = detail::open_file_response(std::move(response), head);
     response = std::move(opened.response);

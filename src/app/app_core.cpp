@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "http/field_syntax.hpp"
 #include "http/url.hpp"
 #include "ws/upgrade.hpp"
 #include "pulsarcpp/server.hpp"
@@ -158,8 +159,16 @@ Task<Response> AppCore::run(Context& ctx) const {
 }
 
 Task<Response> AppCore::run_from(Context& ctx, std::size_t index) const {
-  if (index < middlewares_.size()) return middlewares_[index](ctx, Next(*this, ctx, index + 1));
+  if (index < middlewares_.size()) return run_middleware(ctx, index);
   return run_route(ctx);
+}
+
+// A coroutine so that `next` lives in this frame until the middleware's Task has finished: a
+// middleware taking it by const reference may call it after suspending. (Built as a temporary
+// in the call, it would die before the lazily started Task first ran.)
+Task<Response> AppCore::run_middleware(Context& ctx, std::size_t index) const {
+  const Next next(*this, ctx, index + 1);
+  co_return co_await middlewares_[index](ctx, next);
 }
 
 Task<Response> AppCore::run_route(Context& ctx) const {
@@ -196,6 +205,28 @@ Response AppCore::answer_unrouted(Context& ctx) const {
     }
   }
   return error(404);
+}
+
+namespace {
+const std::pair<std::string, std::string>* first_unsafe(const Headers& headers) noexcept {
+  for (const auto& header : headers) {
+    if (!http::is_safe_field_name(header.first) || !http::is_safe_field_value(header.second)) {
+      return &header;
+    }
+  }
+  return nullptr;
+}
+}  // namespace
+
+void AppCore::refuse_unsafe_headers(Response& response, Context& ctx) {
+  const auto* unsafe = first_unsafe(response.headers);
+  if (!unsafe) unsafe = first_unsafe(ctx.response_headers_);
+  if (!unsafe) return;
+  log(std::string("Error in ") + std::string(ctx.method_name()) + " " + std::string(ctx.path()) +
+      ": response header \"" + unsafe->first +
+      "\" would break the header section (CR, LF or NUL, or ':' in its name)");
+  ctx.response_headers_.clear();
+  response = error(500);
 }
 
 Response AppCore::response_for_exception(const Context& ctx, std::exception_ptr failure) {

@@ -36,6 +36,10 @@ class AppCore {
 
   /// True when a GET route answered a HEAD request: the body must not be sent.
   static bool omits_body(const Context& ctx) noexcept;
+  /// Headers put into Response::headers directly skip the setters' checks; one that would break
+  /// the header section (CR, LF or NUL anywhere, ':' or nothing in a name) turns the response
+  /// into a logged 500 without the context's additions. Run on every response.
+  static void refuse_unsafe_headers(Response& response, Context& ctx);
   const std::string& public_dir() const noexcept { return public_dir_; }
   bool has_websockets() const noexcept { return !endpoints_.empty(); }
 
@@ -50,6 +54,7 @@ class AppCore {
 
   void add_routes(std::vector<Route>& routes, const std::string& prefix);
   Response answer_unrouted(Context& ctx) const;
+  Task<Response> run_middleware(Context& ctx, std::size_t index) const;
   Task<Response> run_route(Context& ctx) const;
   static Response response_for_exception(const Context& ctx, std::exception_ptr error);
   /// False when a parameter holds a malformed %-escape.

@@ -1,5 +1,6 @@
 #include "pulsarcpp/context.hpp"
 
+#include "http/field_syntax.hpp"
 #include "http/url.hpp"
 
 namespace pulsarcpp {
@@ -30,6 +31,11 @@ const nlohmann::json& Context::json() const {
     json_ = std::make_unique<nlohmann::json>(std::move(parsed));
   }
   return *json_;
+}
+
+void Context::add_response_header(std::string_view name, std::string_view value) {
+  http::check_response_field(name, value);
+  response_headers_.emplace_back(name, value);
 }
 
 void Context::set_cookie(const http::Cookie& cookie) {

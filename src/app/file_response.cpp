@@ -20,6 +20,18 @@ std::string http_date(std::time_t t) {
   return std::string(text, sizeof text);
 }
 
+// RFC 9110 §13.2.2 steps 1-2: If-Match, else If-Unmodified-Since (an invalid date is ignored).
+bool precondition_failed(const http::RequestHead& request, std::string_view etag,
+                         std::time_t mtime) {
+  if (request.has_header("if-match")) {
+    return !http::etag_matches_if_match(request.header("if-match"), etag);
+  }
+  std::string_view since = request.header("if-unmodified-since");
+  if (since.empty()) return false;
+  auto parsed = http::parse_http_date(since);
+  return parsed && mtime > *parsed;
+}
+
 bool not_modified(const http::RequestHead& request, std::string_view etag, std::time_t mtime) {
   // If-None-Match takes precedence over If-Modified-Since (RFC 9110 §13.2.2).
   if (request.has_header("if-none-match")) {
@@ -36,7 +48,9 @@ bool not_modified(const http::RequestHead& request, std::string_view etag, std::
 OpenedFile open_file_response(Response response, const http::RequestHead& request) {
   OpenedFile result;
   const std::string path = *response.file_path;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  // O_NONBLOCK: opening a FIFO without a writer would otherwise block the loop; a regular
+  // file ignores the flag, and anything else is refused below.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   struct stat info {};
   if (fd < 0 || ::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
     if (fd >= 0) ::close(fd);
@@ -57,6 +71,11 @@ OpenedFile open_file_response(Response response, const http::RequestHead& reques
 
   const bool safe_method =
       request.method == http::Method::get || request.method == http::Method::head;
+  if (head.status == 200 && precondition_failed(request, etag, info.st_mtim.tv_sec)) {
+    ::close(fd);
+    result.response = error(412);
+    return result;
+  }
   if (head.status == 200 && safe_method && not_modified(request, etag, info.st_mtim.tv_sec)) {
     ::close(fd);
     head.status = 304;

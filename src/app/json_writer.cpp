@@ -205,7 +205,8 @@ void append_json(std::string& out, const nlohmann::json& value) {
 
 void append_json(std::string& out, std::initializer_list<JsonField> fields) {
   if (fields.size() == 0) {
-    out.append("null");
+    // json({}): the empty object, as nlohmann::json({}) and Pulsar's json({}) make it.
+    out.append("{}");
     return;
   }
   if (!puts_directly(fields)) {

@@ -1,7 +1,10 @@
 #include "pulsarcpp/response.hpp"
 
+#include <stdexcept>
+
 #include "app/json_writer.hpp"
 #include "app/response_recycler.hpp"
+#include "http/field_syntax.hpp"
 #include "pulsarcpp/http/request_head.hpp"
 #include "pulsarcpp/http/status.hpp"
 
@@ -10,6 +13,7 @@ namespace pulsarcpp {
 Response::~Response() { detail::recycle(body, headers); }
 
 Response& Response::set_header(std::string_view name, std::string_view value) {
+  http::check_response_field(name, value);
   for (auto& [key, existing] : headers) {
     if (http::iequals(key, name)) {
       existing.assign(value);
@@ -22,6 +26,7 @@ Response& Response::set_header(std::string_view name, std::string_view value) {
 }
 
 Response& Response::add_header(std::string_view name, std::string_view value) {
+  http::check_response_field(name, value);
   headers.emplace_back(name, value);
   return *this;
 }
@@ -100,7 +105,10 @@ Response file(std::string path, ResponseOptions options) {
 Response redirect(std::string location, int status, ResponseOptions options) {
   options.status = status;
   Response response = custom_response({}, {}, std::move(options));
-  if (!response.header("Location")) response.headers.emplace_back("Location", std::move(location));
+  if (!response.header("Location")) {
+    http::check_response_field("Location", location);
+    response.headers.emplace_back("Location", std::move(location));
+  }
   return response;
 }
 
@@ -148,6 +156,14 @@ void append_field(std::string& out, std::string_view field, std::string_view val
 }  // namespace
 
 std::string format_sse_event(const SseEvent& event) {
+  // A line break in these single-line fields would start fields or events of the sender's
+  // choosing; data is split into lines instead. A NUL makes browsers ignore an id.
+  if (event.event.find_first_of("\r\n") != std::string::npos) {
+    throw std::invalid_argument("SSE event type contains a line break");
+  }
+  if (event.id.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+    throw std::invalid_argument("SSE id contains a line break or NUL");
+  }
   std::string out;
   if (!event.event.empty()) append_field(out, "event", event.event);
   if (!event.id.empty()) append_field(out, "id", event.id);

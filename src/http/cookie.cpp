@@ -4,17 +4,12 @@
 #include <stdexcept>
 
 #include "http/date.hpp"
+#include "http/field_syntax.hpp"
 
 #include "pulsarcpp/http/request_head.hpp"
 
 namespace pulsarcpp::http {
 namespace {
-
-// tchar (RFC 9110 §5.6.2)
-constexpr bool is_token_char(char c) noexcept {
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
 
 // cookie-octet: US-ASCII except CTLs, whitespace, DQUOTE, comma, semicolon and backslash.
 constexpr bool is_cookie_octet(char c) noexcept {

@@ -41,10 +41,12 @@ std::string_view opaque_tag(std::string_view entity_tag) noexcept {
 // Returns empty at the end of the list and when the list is malformed; either way the caller
 // stops. Commas are legal inside an opaque-tag, so the list is scanned quote to quote rather than
 // split on ','.
-std::string_view next_opaque_tag(std::string_view& rest) noexcept {
+// `weak` tells whether the entity-tag had the W/ prefix.
+std::string_view next_opaque_tag(std::string_view& rest, bool& weak) noexcept {
   while (!rest.empty() && (is_ows(rest.front()) || rest.front() == ',')) rest.remove_prefix(1);
   if (rest.empty()) return {};
-  const std::size_t open = rest.starts_with("W/") ? 2 : 0;
+  weak = rest.starts_with("W/");
+  const std::size_t open = weak ? 2 : 0;
   const std::size_t close = rest.size() > open ? rest.find('"', open + 1) : std::string_view::npos;
   if (rest.size() <= open || rest[open] != '"' || close == std::string_view::npos) return {};
   const std::string_view tag = rest.substr(open, close - open + 1);
@@ -67,18 +69,34 @@ std::string make_etag(std::uint64_t size, std::int64_t mtime_ns) {
   return tag;
 }
 
-bool etag_matches_if_none_match(std::string_view if_none_match, std::string_view etag) noexcept {
-  std::string_view rest = if_none_match;
+namespace {
+
+// Whether `etag` is in the #entity-tag list `list`, or the list is "*". A strong comparison
+// (If-Match) needs both tags strong; a weak one (If-None-Match) ignores W/ on either side.
+bool list_matches(std::string_view list, std::string_view etag, bool strong) noexcept {
+  std::string_view rest = list;
   while (!rest.empty() && is_ows(rest.front())) rest.remove_prefix(1);
   while (!rest.empty() && is_ows(rest.back())) rest.remove_suffix(1);
   if (rest == "*") return true;
+  if (strong && etag.starts_with("W/")) return false;
   const std::string_view target = opaque_tag(etag);
   if (target.empty()) return false;
   while (true) {
-    const std::string_view tag = next_opaque_tag(rest);
+    bool weak = false;
+    const std::string_view tag = next_opaque_tag(rest, weak);
     if (tag.empty()) return false;  // end of list or malformed
-    if (tag == target) return true;
+    if (tag == target && !(strong && weak)) return true;
   }
+}
+
+}  // namespace
+
+bool etag_matches_if_none_match(std::string_view if_none_match, std::string_view etag) noexcept {
+  return list_matches(if_none_match, etag, false);
+}
+
+bool etag_matches_if_match(std::string_view if_match, std::string_view etag) noexcept {
+  return list_matches(if_match, etag, true);
 }
 
 }  // namespace pulsarcpp::http

@@ -1,5 +1,5 @@
 #pragma once
-// Entity tags for static files (RFC 9110 §8.8.3) and If-None-Match evaluation.
+// Entity tags for static files (RFC 9110 §8.8.3) and If-Match / If-None-Match evaluation.
 
 #include <cstdint>
 #include <string>
@@ -19,5 +19,10 @@ std::string make_etag(std::uint64_t size, std::int64_t mtime_ns);
 /// with optional whitespace; the scan stops at the first malformed element and then reports no
 /// match, so a garbled header costs a full response, never a wrong 304.
 bool etag_matches_if_none_match(std::string_view if_none_match, std::string_view etag) noexcept;
+
+/// Whether an If-Match value matches `etag` (RFC 9110 §13.1.1): strong comparison, so a weak
+/// tag on either side never matches; "*" matches any current representation. A malformed list
+/// matches nothing, which answers 412 rather than acting on a garbled precondition.
+bool etag_matches_if_match(std::string_view if_match, std::string_view etag) noexcept;
 
 }  // namespace pulsarcpp::http

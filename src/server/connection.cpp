@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <limits>
 
 #include "app/detached.hpp"
 #include "app/file_response.hpp"
@@ -164,7 +165,7 @@ HttpConnection::Step HttpConnection::process_one() {
       if (decoded.status == http::ChunkedDecoder::Status::incomplete) {
         // Tiny chunks with long extensions could make the raw body far larger than the decoded
         // limit; the raw bytes stay buffered until the request ends, so bound them too.
-        if (available > 2 * ctx_.limits.max_body_bytes + ctx_.limits.max_head_bytes) {
+        if (available > raw_chunked_limit()) {
           queue_protocol_error(413);
           return Step::stop;
         }
@@ -179,6 +180,15 @@ HttpConnection::Step HttpConnection::process_one() {
     }
   }
   return Step::stop;
+}
+
+std::size_t HttpConnection::raw_chunked_limit() const noexcept {
+  // Saturating: a max_body_bytes of SIZE_MAX ("no limit") must not wrap to a small bound.
+  constexpr std::size_t kMax = std::numeric_limits<std::size_t>::max();
+  const std::size_t body = ctx_.limits.max_body_bytes;
+  const std::size_t head = ctx_.limits.max_head_bytes;
+  if (body > (kMax - head) / 2) return kMax;
+  return 2 * body + head;
 }
 
 HttpConnection::Step HttpConnection::wait_for_body(std::size_t head_bytes) {
@@ -214,11 +224,18 @@ void HttpConnection::dispatch(std::size_t request_bytes, std::string_view body) 
 
 void HttpConnection::finish_request() {
   input_.consume(request_bytes_);
-  if (input_.empty() && input_.capacity() > kKeptInputCapacity) input_.release();
+  // A running stream may still read its request through the Context, whose views point into
+  // this buffer (consumed bytes stay in place while reading is paused): it is given back when
+  // the stream ends.
+  if (!stream_running_) release_large_idle_input();
   request_bytes_ = 0;
   chunked_.reset();
   continue_sent_ = false;
   request_started_ms_ = 0;
+}
+
+void HttpConnection::release_large_idle_input() {
+  if (input_.empty() && input_.capacity() > kKeptInputCapacity) input_.release();
 }
 
 void HttpConnection::finish_async(Response response) {
@@ -228,6 +245,9 @@ void HttpConnection::finish_async(Response response) {
     destroy_when_idle();
     return;
   }
+  // A graceful stop that began while the handler ran closes the connection after this
+  // response, so the response says so (RFC 9112 §9.6).
+  if (ctx_.draining) keep_alive_ = false;
   queue_response(std::move(response));
   finish_request();
   if (upgrade_) {
@@ -245,15 +265,34 @@ void HttpConnection::finish_async(Response response) {
 }
 
 void HttpConnection::queue_response(Response response) {
+  AppCore::refuse_unsafe_headers(response, context_);
   if (response.upgrade && response.status == 101) return queue_upgrade(std::move(response));
   if (response.file_path) return queue_file(std::move(response));
   if (response.body_stream) return queue_stream(std::move(response));
   const bool may_have_body = http::status_allows_body(response.status);
-  HeadFraming framing{may_have_body ? HeadFraming::Kind::length : HeadFraming::Kind::none,
-                      response.body.size()};
+  const bool head = AppCore::omits_body(context_);
+  const HeadFraming framing = !may_have_body ? HeadFraming{HeadFraming::Kind::none, 0}
+                              : head         ? head_framing(response)
+                                             : HeadFraming{HeadFraming::Kind::length,
+                                                           response.body.size()};
   append_response_head(output_, response.status, response.headers, context_.response_headers(),
                        framing, ctx_.date.line(), connection_header());
-  if (may_have_body && !AppCore::omits_body(context_)) output_.append(response.body);
+  if (may_have_body && !head) output_.append(response.body);
+}
+
+// RFC 9110 §8.6: a HEAD response may state only the length a GET would have had. That is the
+// application's own Content-Length when it gave one, else the body's when the handler produced
+// one (a GET route answering HEAD does); an empty body says nothing, so no length is sent.
+HeadFraming HttpConnection::head_framing(const Response& response) {
+  if (const auto stated = response.header("Content-Length")) {
+    std::uint64_t length = 0;
+    const auto [end, ec] = std::from_chars(stated->data(), stated->data() + stated->size(), length);
+    if (ec == std::errc{} && end == stated->data() + stated->size()) {
+      return {HeadFraming::Kind::length, length};
+    }
+  }
+  if (response.body.empty()) return {HeadFraming::Kind::none, 0};
+  return {HeadFraming::Kind::length, response.body.size()};
 }
 
 void HttpConnection::queue_file(Response response) {
@@ -272,6 +311,13 @@ void HttpConnection::queue_file(Response response) {
 }
 
 void HttpConnection::queue_stream(Response response) {
+  if (!http::status_allows_body(response.status)) {
+    // A 204 (how an event stream tells EventSource to stop) or 304 has no body to stream; the
+    // generator is dropped without running.
+    append_response_head(output_, response.status, response.headers, context_.response_headers(),
+                         {HeadFraming::Kind::none, 0}, ctx_.date.line(), connection_header());
+    return;
+  }
   // HTTP/1.0 has no chunked coding: the body ends when the connection does.
   const bool chunked = head_.version_minor >= 1;
   if (!chunked) keep_alive_ = false;
@@ -303,9 +349,13 @@ Task<void> HttpConnection::pump_stream(std::shared_ptr<AsyncGenerator<std::strin
   } catch (const std::exception& e) {
     failed = true;
     log(std::string("Error in stream of ") + std::string(context_.path()) + ": " + e.what());
+  } catch (...) {
+    failed = true;
+    log(std::string("Error in stream of ") + std::string(context_.path()) + ": unknown exception");
   }
   generator.reset();
   stream_running_ = false;
+  release_large_idle_input();
   if (closed_) {
     destroy_when_idle();
     co_return;
@@ -455,11 +505,14 @@ void HttpConnection::arm_timer() {
   if (closed_) return;
   auto& wheel = ctx_.loop.wheel();
   const std::int64_t now = ctx_.loop.now_ms();
-  if (handler_running_ || stream_running_) {
+  if (handler_running_) {
     wheel.cancel(*this);
   } else if (write_blocked_) {
-    // A client that stops reading is given the idle timeout to take its response.
+    // A client that stops reading, a stream's included, is given the idle timeout to take its
+    // response; each write that makes progress starts it again.
     wheel.schedule(*this, now + ctx_.limits.idle_timeout.count());
+  } else if (stream_running_) {
+    wheel.cancel(*this);  // a stream waiting for its generator (SSE between events) may idle
   } else if (request_started_ms_ != 0) {
     wheel.schedule(*this, request_started_ms_ + ctx_.limits.request_timeout.count());
   } else {

@@ -50,12 +50,16 @@ class HttpConnection final : public net::IoHandler,
   void process_requests();
   Step process_one();
   Step wait_for_body(std::size_t head_bytes);
+  /// How many raw bytes a chunked body may take while it arrives.
+  std::size_t raw_chunked_limit() const noexcept;
   void dispatch(std::size_t request_bytes, std::string_view body);
   void finish_request();
+  void release_large_idle_input();
   bool reading_allowed() const noexcept;
   ConnectionHeader connection_header() const noexcept;
   void finish_async(Response response);
   void queue_response(Response response);
+  static HeadFraming head_framing(const Response& response);
   void queue_file(Response response);
   void queue_stream(Response response);
   void queue_protocol_error(int status);

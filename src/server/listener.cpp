@@ -8,13 +8,20 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <string>
+#include <utility>
 
+#include "pulsarcpp/middleware.hpp"
 #include "pulsarcpp/server.hpp"
 #include "server/connection.hpp"
 
 namespace pulsarcpp::detail {
 namespace {
+
+// How long a listener stops watching for connections when it cannot accept them.
+constexpr std::chrono::milliseconds kAcceptPause{100};
 
 void set_option(int fd, int level, int name) {
   int on = 1;
@@ -129,6 +136,7 @@ void Listener::start() { ctx_.loop.add(fd_, EPOLLIN, this); }
 
 void Listener::close() {
   if (fd_ < 0) return;
+  if (resume_timer_ != 0) ctx_.loop.cancel_timer(std::exchange(resume_timer_, 0));
   ctx_.loop.remove(fd_);
   ::close(fd_);
   fd_ = -1;
@@ -143,10 +151,30 @@ void Listener::on_io(std::uint32_t) {
                            SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (client < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
-      return;  // EAGAIN, or EMFILE/ENFILE: try again on the next event
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        pause_accepting(errno);
+      }
+      return;  // EAGAIN: until the next event
     }
     accept_one(client, address);
   }
+}
+
+void Listener::pause_accepting(int error) {
+  if (resume_timer_ != 0) return;
+  if (!pause_logged_) {
+    pause_logged_ = true;
+    log(std::string("Cannot accept connections (") + std::strerror(error) +
+        "): pausing for " + std::to_string(kAcceptPause.count()) +
+        " ms each time (logged once per listener)");
+  }
+  ctx_.loop.modify(fd_, 0, this);
+  resume_timer_ = ctx_.loop.add_timer(kAcceptPause, [this] { resume_accepting(); });
+}
+
+void Listener::resume_accepting() noexcept {
+  resume_timer_ = 0;
+  if (fd_ >= 0) ctx_.loop.modify(fd_, EPOLLIN, this);
 }
 
 void Listener::accept_one(int client_fd, const sockaddr_storage& address) {

@@ -33,9 +33,15 @@ class Listener final : public net::IoHandler {
 
  private:
   void accept_one(int client_fd, const sockaddr_storage& address);
+  /// Out of descriptors or memory: the pending connection stays queued and the level-triggered
+  /// listener would wake the loop again at once, so stop watching it for a moment.
+  void pause_accepting(int error);
+  void resume_accepting() noexcept;
 
   LoopContext& ctx_;
   int fd_;
+  net::EventLoop::TimerId resume_timer_ = 0;  // nonzero while paused
+  bool pause_logged_ = false;
 };
 
 }  // namespace pulsarcpp::detail

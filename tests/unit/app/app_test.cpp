@@ -267,7 +267,48 @@ TEST(AppResponseHeadersTest, AddResponseHeaderKeepsTheHandlersOwn) {
   EXPECT_EQ(r.headers[2], (std::pair<std::string, std::string>{"Vary", "Cookie"}));
 }
 
+TEST(AppResponseHeadersTest, UnsafeHeadersBecomeA500) {
+  App app({.routes = {router::get("/added",
+                                  [](Context& ctx) {
+                                    ctx.add_response_header("X-A", "1\r\nInjected: 1");
+                                    return text("never");
+                                  }),
+                      router::get("/pushed",
+                                  [](Context& ctx) {
+                                    ctx.add_response_header("X-Kept", "no");
+                                    Response r = text("never");
+                                    r.headers.emplace_back("X-A", "1\nInjected: 1");
+                                    return r;
+                                  })}});
+  for (std::string target : {"/added", "/pushed"}) {
+    Response r = app.handle({.target = target});
+    EXPECT_EQ(r.status, 500) << target;
+    EXPECT_EQ(r.body, "Internal Server Error") << target;
+    EXPECT_FALSE(r.header("Injected")) << target;
+    EXPECT_FALSE(r.header("X-Kept")) << target;  // the context's additions go too
+  }
+}
+
 // ---- Middleware ----
+
+// A habit from other C++ code: taking Next by const reference. The chain keeps the object alive
+// until the middleware finishes, so calling it after a suspension is safe.
+TEST(AppMiddlewareTest, NextTakenByConstReferenceWorksAfterSuspending) {
+  App app({.routes = {router::get("/", ok)},
+           .middlewares = {[](Context&, const Next& next) -> Task<Response> {
+                             co_await sleep_for(1ms);
+                             Response r = co_await next();
+                             r.set_header("X-Outer", "1");
+                             co_return r;
+                           },
+                           [](Context&, const Next& next) -> Task<Response> {
+                             co_await sleep_for(1ms);
+                             co_return co_await next();
+                           }}});
+  Response r = app.handle({});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("X-Outer"), "1");
+}
 
 TEST(AppMiddlewareTest, RunInOrderAroundTheHandler) {
   std::vector<std::string> order;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,8 @@ TEST(ResponseHelperTest, JsonLiteralsMeanWhatNlohmannMakesOfThem) {
   const nlohmann::json user = {{"name", "ada"}};
   EXPECT_EQ(json({{"id", std::string_view("42")}, {"admin", true}}).body,
             R"({"admin":true,"id":"42"})");
-  EXPECT_EQ(json({}).body, "null");
+  EXPECT_EQ(json({}).body, "{}");
+  EXPECT_EQ(json({}).body, nlohmann::json({}).dump());
   EXPECT_EQ(json({{"list", {"x"}}}).body, R"({"list":["x"]})");
   EXPECT_EQ(json({{"empty", {}}}).body, R"({"empty":null})");
   EXPECT_EQ(json({{"user", user}}, {.status = 201}).body, R"({"user":{"name":"ada"}})");
@@ -280,6 +282,17 @@ TEST(ResponseStreamTest, StreamMayAwait) {
   EXPECT_EQ(app.handle({}).body, "012");
 }
 
+TEST(ResponseStreamTest, AStreamThrowingANonStdExceptionKeepsWhatCameBefore) {
+  App app({.routes = {router::get("/", [](Context&) {
+             return stream([]() -> AsyncGenerator<std::string> {
+               std::string first = "partial";
+               co_yield first;
+               throw 42;
+             }());
+           })}});
+  EXPECT_EQ(app.handle({}).body, "partial");
+}
+
 TEST(ResponseStreamTest, HeadOfAStreamHasNoBody) {
   App app({.routes = {router::get("/", [](Context&) { return stream(letters()); })}});
   Response r = app.handle({.method = "HEAD"});
@@ -312,6 +325,33 @@ TEST(ResponseStreamTest, SseOptionsOverrideItsHeaders) {
   EXPECT_EQ(count_headers(r, "Cache-Control"), 1u);
   EXPECT_EQ(r.header("Cache-Control"), "no-store");
   EXPECT_TRUE(r.body_stream);
+}
+
+TEST(ResponseHeaderTest, SettersRefuseWhatWouldEndTheHeaderLine) {
+  Response r = text("x");
+  EXPECT_THROW(r.set_header("X-A", "a\r\nInjected: 1"), std::invalid_argument);
+  EXPECT_THROW(r.add_header("X-A", "a\nb"), std::invalid_argument);
+  EXPECT_THROW(r.add_header("X-A", std::string_view("a\0b", 3)), std::invalid_argument);
+  EXPECT_THROW(r.add_header("X A", "v"), std::invalid_argument);
+  EXPECT_THROW(r.add_header("", "v"), std::invalid_argument);
+  EXPECT_THROW(r.set_header("X:A", "v"), std::invalid_argument);
+  EXPECT_THROW(redirect("/x\r\nSet-Cookie: a=1"), std::invalid_argument);
+  EXPECT_THROW(text("x", {.headers = {{"X-A", "1\r\n"}}}), std::invalid_argument);
+  // Tabs, spaces and non-ASCII bytes are allowed in values, as Bun allows them.
+  r.set_header("X-Fine", "a\tb c \xC3\xA9");
+  EXPECT_EQ(r.header("X-Fine"), "a\tb c \xC3\xA9");
+  EXPECT_EQ(count_headers(r, "X-A"), 0u);
+}
+
+TEST(SseFormatTest, LineBreaksInSingleLineFieldsAreRefused) {
+  EXPECT_THROW(format_sse_event({.data = "x", .event = "chat\ndata: forged"}),
+               std::invalid_argument);
+  EXPECT_THROW(format_sse_event({.data = "x", .event = "a\rb"}), std::invalid_argument);
+  EXPECT_THROW(format_sse_event({.data = "x", .id = "1\n2"}), std::invalid_argument);
+  EXPECT_THROW(format_sse_event({.data = "x", .id = std::string("1\0" "2", 3)}),
+               std::invalid_argument);
+  EXPECT_EQ(format_sse_event({.data = "x", .event = "chat", .id = "7"}),
+            "event: chat\nid: 7\ndata: x\n\n");
 }
 
 // ---- Files through App::handle ----
@@ -392,6 +432,43 @@ TEST_F(FileResponseTest, IfNoneMatchTakesPrecedenceOverIfModifiedSince) {
   std::string modified(*get().header("Last-Modified"));
   Response r = get({{"If-None-Match", "\"other\""}, {"If-Modified-Since", modified}});
   EXPECT_EQ(r.status, 200);
+}
+
+// RFC 9110 §13.2.2: If-Match, else If-Unmodified-Since, is evaluated before the rest.
+TEST_F(FileResponseTest, IfMatchMustMatchStrongly) {
+  std::string etag(*get().header("ETag"));
+  EXPECT_EQ(get({{"If-Match", etag}}).status, 200);
+  EXPECT_EQ(get({{"If-Match", "\"other\", " + etag}}).status, 200);
+  EXPECT_EQ(get({{"If-Match", "*"}}).status, 200);
+  Response failed = get({{"If-Match", "\"other\""}});
+  EXPECT_EQ(failed.status, 412);
+  EXPECT_EQ(failed.body, "Precondition Failed");
+  EXPECT_EQ(get({{"If-Match", "W/" + etag}}).status, 412);  // weak never matches
+  EXPECT_EQ(get({{"If-Match", "garbled"}}).status, 412);
+  // If-Match decides before If-None-Match and Range.
+  EXPECT_EQ(get({{"If-Match", "\"other\""}, {"If-None-Match", etag}}).status, 412);
+  EXPECT_EQ(get({{"If-Match", "\"other\""}, {"Range", "bytes=0-1"}}).status, 412);
+}
+
+TEST_F(FileResponseTest, IfUnmodifiedSinceFailsForANewerFile) {
+  std::string modified(*get().header("Last-Modified"));
+  EXPECT_EQ(get({{"If-Unmodified-Since", modified}}).status, 200);
+  EXPECT_EQ(get({{"If-Unmodified-Since", "Sun, 06 Nov 1994 08:49:37 GMT"}}).status, 412);
+  EXPECT_EQ(get({{"If-Unmodified-Since", "not a date"}}).status, 200);  // ignored
+  // If-Match present: If-Unmodified-Since is not looked at.
+  std::string etag(*get().header("ETag"));
+  EXPECT_EQ(get({{"If-Match", etag}, {"If-Unmodified-Since", "Sun, 06 Nov 1994 08:49:37 GMT"}})
+                .status,
+            200);
+}
+
+// Opening a FIFO that has no writer would block the event loop until one came.
+TEST_F(FileResponseTest, AFifoIsNotFoundWithoutBlocking) {
+  const auto fifo = dir.path() / "site" / "pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string fifo_path = TempDir::from_cwd(fifo);
+  App fifo_app({.routes = {router::get("/p", [&](Context&) { return file(fifo_path); })}});
+  EXPECT_EQ(fifo_app.handle({.target = "/p"}).status, 404);
 }
 
 TEST_F(FileResponseTest, RangeGives206) {

@@ -86,5 +86,18 @@ TEST(IfNoneMatch, MalformedOwnTagNeverMatches) {
   EXPECT_FALSE(etag_matches_if_none_match("\"", "\""));
 }
 
+TEST(IfMatch, StrongComparison) {
+  EXPECT_TRUE(etag_matches_if_match("\"abc\"", "\"abc\""));
+  EXPECT_TRUE(etag_matches_if_match(" \"x\" , \"abc\" ", "\"abc\""));
+  EXPECT_TRUE(etag_matches_if_match("*", "\"abc\""));
+  EXPECT_FALSE(etag_matches_if_match("W/\"abc\"", "\"abc\""));  // weak in the list
+  EXPECT_FALSE(etag_matches_if_match("\"abc\"", "W/\"abc\""));  // weak own tag
+  EXPECT_FALSE(etag_matches_if_match("\"abd\"", "\"abc\""));
+  EXPECT_FALSE(etag_matches_if_match("", "\"abc\""));
+  EXPECT_FALSE(etag_matches_if_match("junk, \"abc\"", "\"abc\""));
+  // If-None-Match keeps its weak comparison.
+  EXPECT_TRUE(etag_matches_if_none_match("W/\"abc\"", "\"abc\""));
+}
+
 }  // namespace
 }  // namespace pulsarcpp::http

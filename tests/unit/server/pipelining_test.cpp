@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -137,6 +138,27 @@ TEST(PipeliningTest, LargeBodiesInSmallPiecesWhileTheBufferGrows) {
   EXPECT_EQ(responses[0].body, "echo:" + body);
   EXPECT_EQ(responses[1].body, "echo:" + body.substr(0, 200 * 1000));
   EXPECT_EQ(responses[2].body, "A");
+}
+
+// "No limit" written as the largest size must not wrap the bound on a chunked body's raw
+// bytes to a few KiB (which answered 413 to any chunked upload arriving in pieces).
+TEST(PipeliningTest, AnUnlimitedBodySizeAcceptsAChunkedBodyInPieces) {
+  Options options = echo_app();
+  options.limits.max_body_bytes = std::numeric_limits<std::size_t>::max();
+  TestServer server(std::move(options));
+  RawClient client(server.port());
+  const std::string body(40 * 1000, 'c');
+  std::string chunked = "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (std::size_t i = 0; i < body.size(); i += 1000) chunked += "3e8\r\n" + body.substr(i, 1000) + "\r\n";
+  chunked += "0\r\n\r\n";
+  const std::size_t half = chunked.size() / 2;
+  ASSERT_TRUE(client.send(std::string_view(chunked).substr(0, half)));
+  EXPECT_TRUE(client.stays_silent(200ms)) << client.buffer();
+  ASSERT_TRUE(client.send(std::string_view(chunked).substr(half)));
+  auto r = client.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "echo:" + body);
 }
 
 TEST(PipeliningTest, AsyncFirstRequestStillAnsweredFirst) {

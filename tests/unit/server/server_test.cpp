@@ -176,7 +176,9 @@ TEST(ServerTest, StopIsGracefulForARequestInFlight) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "finished");
-  // The drained connection is closed once its response is out.
+  // The response says what happens next (RFC 9112 §9.6): the drained connection is closed
+  // once it is out.
+  EXPECT_EQ(r->header("Connection"), "close");
   EXPECT_TRUE(client.wait_closed());
 
   RawClient late(port);
@@ -365,6 +367,68 @@ TEST(ServerTest, HeadResponseHasLengthButNoBody) {
   EXPECT_EQ(responses[0].header("Content-Length"), "5");
   EXPECT_EQ(responses[0].body, "");
   EXPECT_EQ(responses[1].body, "hello");  // nothing stray between the two
+}
+
+// RFC 9110 §8.6: a HEAD response may only state the length a GET would have had.
+TEST(ServerTest, AnExplicitHeadRouteStatesOnlyALengthItKnows) {
+  TestServer server({.routes = {
+                         router::head("/unknown", [](Context&) { return text(""); }),
+                         router::head("/stated",
+                                      [](Context&) {
+                                        return text("", {.headers = {{"Content-Length", "42"}}});
+                                      }),
+                         router::head("/bodied", [](Context&) { return text("abc"); }),
+                     }});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send("HEAD /unknown HTTP/1.1\r\nHost: x\r\n\r\n"
+                          "HEAD /stated HTTP/1.1\r\nHost: x\r\n\r\n"
+                          "HEAD /bodied HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto responses = client.read_responses(3, 5s, {true, true, true});
+  ASSERT_EQ(responses.size(), 3u);
+  EXPECT_FALSE(responses[0].header("Content-Length"));
+  EXPECT_EQ(responses[1].header("Content-Length"), "42");
+  EXPECT_EQ(responses[1].header_count("Content-Length"), 1u);
+  EXPECT_EQ(responses[2].header("Content-Length"), "3");
+  for (const auto& r : responses) EXPECT_EQ(r.body, "");
+}
+
+// A value taken from the request (here a redirect target from the query string, decoded) must
+// not be able to end its header line and add headers or a response of the client's choosing.
+TEST(ServerTest, HeaderValuesWithLineBreaksNeverReachTheWire) {
+  TestServer server({.routes = {
+                         router::get("/go",
+                                     [](Context& ctx) {
+                                       return redirect(ctx.query("to").value_or("/"));
+                                     }),
+                         router::get("/raw",
+                                     [](Context&) {
+                                       Response response = text("x");
+                                       response.headers.emplace_back("X-Note", "a\r\nInjected: 1");
+                                       return response;
+                                     }),
+                         router::get("/name",
+                                     [](Context&) {
+                                       Response response = text("x");
+                                       response.headers.emplace_back("X-Bad:Name", "v");
+                                       return response;
+                                     }),
+                         router::get("/ok", [](Context&) { return text("ok"); }),
+                     }});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/go?to=/x%0D%0AInjected:%201") + get_request("/raw") +
+                          get_request("/name") + get_request("/go?to=/fine") +
+                          get_request("/ok")));
+  auto responses = client.read_responses(5);
+  ASSERT_EQ(responses.size(), 5u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(responses[i].status, 500) << i;
+    EXPECT_FALSE(responses[i].header("Injected")) << i;
+    EXPECT_FALSE(responses[i].header("Location")) << i;
+  }
+  EXPECT_EQ(client.buffer().find("Injected"), std::string::npos);
+  EXPECT_EQ(responses[3].status, 302);
+  EXPECT_EQ(responses[3].header("Location"), "/fine");
+  EXPECT_EQ(responses[4].body, "ok");
 }
 
 TEST(ServerTest, NoContentHasNoFraming) {

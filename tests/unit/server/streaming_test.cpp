@@ -186,6 +186,87 @@ TEST(StreamingTest, FailingStreamEndsWithoutTheLastChunk) {
   EXPECT_TRUE(test::parse_all(client.buffer(), true).empty());
 }
 
+TEST(StreamingTest, AStreamThatThrowsANonStdExceptionStillEndsItsResponse) {
+  TestServer server({.routes = {router::get("/", [](Context&) {
+                                  return stream([]() -> AsyncGenerator<std::string> {
+                                    std::string first = "partial";
+                                    co_yield first;
+                                    co_await sleep_for(1ms);
+                                    throw 42;  // not a std::exception
+                                  }());
+                                }),
+                                router::get("/a", [](Context&) { return text("A"); })}});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/")));
+  ASSERT_TRUE(client.wait_closed());
+  EXPECT_NE(client.buffer().find("7\r\npartial\r\n"), std::string::npos);
+  EXPECT_FALSE(client.buffer().ends_with("0\r\n\r\n"));
+  RawClient next(server.port());
+  ASSERT_TRUE(next.send(get_request("/a")));
+  auto r = next.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "A");
+}
+
+// The request's views (body, headers, path) point into the connection's input buffer, which a
+// large body makes grow; a stream reading them after suspending must still see them.
+TEST(StreamingTest, AStreamReadsItsLargeRequestAfterSuspending) {
+  TestServer server({.routes = {router::post("/echo", [](Context& ctx) {
+    return stream([](Context& c) -> AsyncGenerator<std::string> {
+      co_await sleep_for(5ms);
+      std::string summary = std::string(c.path()) + " " + std::string(c.header("x-tag")) + " " +
+                            std::to_string(c.body().size()) + " " +
+                            std::string(c.body().substr(0, 5)) +
+                            std::string(c.body().substr(c.body().size() - 5));
+      co_yield summary;
+    }(ctx));
+  })}});
+  std::string body(100 * 1024, 'm');
+  body.replace(0, 5, "first");
+  body.replace(body.size() - 5, 5, "final");
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send("POST /echo HTTP/1.1\r\nHost: x\r\nX-Tag: tagged\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body));
+  auto r = client.read_response(10s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "/echo tagged 102400 firstfinal");
+}
+
+// A client that stops reading a stream gets the idle timeout, as it would for any response:
+// otherwise a few such clients would hold their connections (and generators) forever.
+TEST(StreamingTest, AClientThatStopsReadingAStreamIsTimedOut) {
+  auto destroyed = std::make_shared<Signal>();
+  TestServer server({.routes = {router::get("/endless",
+                                            [destroyed](Context&) {
+                                              return stream(endless(OnDestroy(destroyed), 0ms));
+                                            })},
+                     .limits = {.idle_timeout = 1s}});
+  RawClient client(server.port(), {.receive_buffer = 4096});
+  ASSERT_TRUE(client.send(get_request("/endless")));
+  // The client reads nothing more; the server's buffers fill and the stream stalls.
+  EXPECT_TRUE(destroyed->wait(15s)) << "a stalled stream was never timed out";
+}
+
+TEST(StreamingTest, AStreamWithA204SendsNoBodyAndKeepsTheConnection) {
+  auto produced = std::make_shared<std::atomic<int>>(0);
+  TestServer server({.routes = {router::get("/events",
+                                            [produced](Context&) {
+                                              return stream(counted_chunks(3, 10, produced),
+                                                            {.status = 204});
+                                            }),
+                                router::get("/a", [](Context&) { return text("A"); })}});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/events") + get_request("/a")));
+  auto responses = client.read_responses(2, 5s, {true, false});
+  ASSERT_EQ(responses.size(), 2u);
+  EXPECT_EQ(responses[0].status, 204);
+  EXPECT_FALSE(responses[0].header("Transfer-Encoding"));
+  EXPECT_FALSE(responses[0].header("Content-Length"));
+  EXPECT_EQ(responses[1].body, "A");  // no stray chunk in between
+  EXPECT_EQ(produced->load(), 0);
+}
+
 TEST(StreamingTest, HeadOfAStreamSendsNoBody) {
   auto produced = std::make_shared<std::atomic<int>>(0);
   TestServer server({.routes = {router::get("/stream",

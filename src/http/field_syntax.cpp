@@ -1,0 +1,62 @@
+#include "http/field_syntax.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "http/swar.hpp"
+
+namespace pulsarcpp::http {
+namespace {
+
+// Whether `hit` finds something in some word of `text`, eight bytes at a time (every response's
+// headers pass through here); a short text is one word, filled with a byte no test matches.
+template <class Hit>
+bool any_word(std::string_view text, Hit hit) noexcept {
+  constexpr std::size_t kWord = sizeof(std::uint64_t);
+  if (text.size() <= kWord) return hit(swar::load_short(text.data(), text.size(), 'a'));
+  for (std::size_t i = 0; i + kWord < text.size(); i += kWord) {
+    if (hit(swar::load(text.data() + i))) return true;
+  }
+  return hit(swar::load(text.data() + text.size() - kWord));
+}
+
+// CR, LF or NUL. Most words hold no control byte at all, which one test rules out; a word with
+// one (a tab, say) is looked at closely.
+bool has_line_breaking_byte(std::uint64_t word) noexcept {
+  if (swar::bytes_below(word, 0x20) == 0) return false;
+  return (swar::bytes_equal(word, '\r') | swar::bytes_equal(word, '\n') |
+          swar::bytes_equal(word, '\0')) != 0;
+}
+
+bool has_line_breaking_byte_or_colon(std::uint64_t word) noexcept {
+  return swar::bytes_equal(word, ':') != 0 || has_line_breaking_byte(word);
+}
+
+}  // namespace
+
+bool is_field_name(std::string_view name) noexcept {
+  return !name.empty() && std::ranges::all_of(name, is_token_char);
+}
+
+bool is_safe_field_value(std::string_view value) noexcept {
+  return !any_word(value, [](std::uint64_t word) { return has_line_breaking_byte(word); });
+}
+
+bool is_safe_field_name(std::string_view name) noexcept {
+  return !name.empty() &&
+         !any_word(name, [](std::uint64_t word) { return has_line_breaking_byte_or_colon(word); });
+}
+
+void check_response_field(std::string_view name, std::string_view value) {
+  if (!is_field_name(name)) {
+    throw std::invalid_argument("invalid response header name \"" + std::string(name) + "\"");
+  }
+  if (!is_safe_field_value(value)) {
+    throw std::invalid_argument("response header " + std::string(name) +
+                                " has a value with CR, LF or NUL");
+  }
+}
+
+}  // namespace pulsarcpp::http
