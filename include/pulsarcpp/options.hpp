@@ -56,7 +56,10 @@ struct BasicOptions {
   unsigned worker_threads = 0;
   Limits limits = {};
   /// Folder served under /public/ (GET /public/a.css -> <public_dir>/a.css) when no route
-  /// matches, as Pulsar serves ./public. Empty disables it. Requests cannot leave the folder.
+  /// matches, as Pulsar serves ./public. Empty disables it. Request paths cannot leave the
+  /// folder ("..", encoded or not, is refused); symbolic links placed inside it are followed, as
+  /// nginx and Bun's static serving do, so link only what may be served. Only regular files are
+  /// sent.
   std::string public_dir = "public";
   /// How long stop() waits for in-flight requests and streams before closing them.
   std::chrono::milliseconds shutdown_timeout{10'000};
