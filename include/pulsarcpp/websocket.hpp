@@ -80,7 +80,8 @@ class WebSocketBase {
   int send_binary(std::string_view bytes, bool compress = false);
 
   /// Sends to every subscriber of `topic` on every loop but this socket (unless
-  /// publish_to_self). Works without being subscribed. Returns the message size, 0 if closed.
+  /// publish_to_self). Works without being subscribed. Returns the message size, or 0 when
+  /// closed or when nobody else (itself included with publish_to_self) is subscribed, as Bun.
   int publish(std::string_view topic, std::string_view text, bool compress = false) {
     return publish_text(topic, text, compress);
   }

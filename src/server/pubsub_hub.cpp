@@ -54,12 +54,14 @@ std::size_t PubSubHub::subscriber_count(std::string_view topic) const {
 std::size_t PubSubHub::publish(std::string_view topic, ws::Opcode opcode, std::string_view data,
                                bool compress, const ws::Subscriber* skip) {
   std::vector<std::size_t> targets;
+  std::size_t subscribers = 0;
   {
     std::lock_guard lock(mutex_);
     auto it = counts_.find(topic);
     if (it == counts_.end()) return 0;
     for (std::size_t i = 0; i < it->second.size(); ++i) {
       if (it->second[i]) targets.push_back(i);
+      subscribers += it->second[i];
     }
   }
   auto message = make_published(opcode, data, compress);
@@ -75,7 +77,7 @@ std::size_t PubSubHub::publish(std::string_view topic, ws::Opcode opcode, std::s
       });
     }
   }
-  return targets.size();
+  return subscribers;
 }
 
 }  // namespace pulsarcpp::detail

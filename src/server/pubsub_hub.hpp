@@ -24,7 +24,8 @@ class PubSubHub {
   explicit PubSubHub(std::vector<LoopContext*> loops);
 
   /// Frames `data` once and delivers it to the topic's subscribers on every loop, except
-  /// `skip` (a socket of the calling loop). Returns the loops it reached.
+  /// `skip` (a socket of the calling loop). Returns how many subscribers the topic had, `skip`
+  /// included when it is one.
   std::size_t publish(std::string_view topic, ws::Opcode opcode, std::string_view data,
                       bool compress, const ws::Subscriber* skip);
 

@@ -245,13 +245,17 @@ void Server::wait() { impl_->join(); }
 
 std::size_t Server::publish(std::string_view topic, std::string_view data, bool compress) {
   if (!impl_->hub) return 0;
-  return impl_->hub->publish(topic, ws::Opcode::text, data, compress, nullptr);
+  const std::size_t subscribers =
+      impl_->hub->publish(topic, ws::Opcode::text, data, compress, nullptr);
+  return subscribers == 0 ? 0 : data.size();
 }
 
 std::size_t Server::publish_binary(std::string_view topic, std::string_view data,
                                    bool compress) {
   if (!impl_->hub) return 0;
-  return impl_->hub->publish(topic, ws::Opcode::binary, data, compress, nullptr);
+  const std::size_t subscribers =
+      impl_->hub->publish(topic, ws::Opcode::binary, data, compress, nullptr);
+  return subscribers == 0 ? 0 : data.size();
 }
 
 std::size_t Server::subscriber_count(std::string_view topic) const {

@@ -294,7 +294,10 @@ int WsConnection::publish(std::string_view topic, ws::Opcode opcode, std::string
   // Allowed in the close handler too ("X left the chat"); the socket has left its topics.
   if (finished_) return 0;
   const ws::Subscriber* skip = endpoint_->settings().publish_to_self ? nullptr : this;
-  ctx_.hub->publish(topic, opcode, payload, compress, skip);
+  const std::size_t subscribers = ctx_.hub->publish(topic, opcode, payload, compress, skip);
+  // As Bun: 0 when nobody but the sender itself was there to receive it.
+  const std::size_t recipients = subscribers - (skip && is_subscribed(topic) ? 1 : 0);
+  if (recipients == 0) return 0;
   return static_cast<int>(std::min<std::size_t>(payload.size(), INT32_MAX));
 }
 

@@ -218,6 +218,40 @@ TEST(WebSocketApiTest, BackpressureLimitCountsWhatIsQueuedNotTheNewMessage) {
   EXPECT_FALSE(client.next_data(200ms)) << "the dropped message arrived";
 }
 
+// As Bun: publish returns the message size when someone else is subscribed, else 0.
+TEST(WebSocketApiTest, PublishReturnsZeroWhenNobodyElseListens) {
+  EventLog log;
+  TestServer server(with({
+      .message =
+          [&](WS& ws, Message m) {
+            if (m.data == "join") {
+              ws.subscribe("room");
+              return;
+            }
+            log.add("nobody:" + std::to_string(ws.publish("empty", "x")));
+            log.add("room:" + std::to_string(ws.publish("room", "hello")));
+          },
+  }));
+  WsClient first(server.port());
+  ASSERT_TRUE(first.open());
+  ASSERT_TRUE(first.send_text("join"));
+  ASSERT_TRUE(eventually([&] { return server.server().subscriber_count("room") == 1; }));
+  // The only subscriber publishing: nobody else receives it.
+  ASSERT_TRUE(first.send_text("go"));
+  ASSERT_TRUE(log.wait_size(2));
+  EXPECT_EQ(log.events(), (std::vector<std::string>{"nobody:0", "room:0"}));
+  // Another socket publishing to the room reaches the first one.
+  WsClient second(server.port());
+  ASSERT_TRUE(second.open());
+  ASSERT_TRUE(second.send_text("go"));
+  ASSERT_TRUE(log.wait_size(4));
+  EXPECT_EQ(log.events()[2], "nobody:0");
+  EXPECT_EQ(log.events()[3], "room:5");
+  EXPECT_EQ(first.next_text(), "hello");
+  EXPECT_EQ(server.server().publish("room", "abc"), 3u);
+  EXPECT_EQ(server.server().publish("empty", "abc"), 0u);
+}
+
 TEST(WebSocketApiTest, CompressedSendToAClientWithoutDeflateIsPlain) {
   TestServer server(with({
       .message = [&](WS& ws, Message m) { ws.send(m.data, true); },

@@ -111,7 +111,6 @@ TEST(WebSocketPubSubTest, ServerPublishFromAPlainThreadReachesEveryLoop) {
   TestServer server(four_loops(room(log)));
   Clients clients = connect(server.port(), kClients);
   ASSERT_TRUE(eventually([&] { return server.server().subscriber_count("room") == kClients; }));
-  const std::size_t loops = loops_used(log).size();
 
   std::size_t reached = 0;
   std::thread publisher([&] {
@@ -120,7 +119,7 @@ TEST(WebSocketPubSubTest, ServerPublishFromAPlainThreadReachesEveryLoop) {
     server.server().publish("nobody-listens", "lost");
   });
   publisher.join();
-  EXPECT_EQ(reached, loops);
+  EXPECT_EQ(reached, std::string_view("from a thread").size());  // as Bun: the message size
   for (std::size_t i = 0; i < kClients; ++i) {
     EXPECT_EQ(clients[i]->next_text(), "from a thread") << "client " << i;
     auto binary = clients[i]->next_data();
@@ -135,8 +134,9 @@ TEST(WebSocketPubSubTest, ServerPublishFromAnHttpRouteReachesEveryLoop) {
   EventLog log;
   TestServer server(four_loops(
       room(log), {router::get("/announce", [](Context& ctx) {
-                    const std::size_t loops = ctx.server()->publish("room", ctx.query("m").value_or(""));
-                    return text(std::to_string(loops));
+                    const std::size_t sent =
+                        ctx.server()->publish("room", ctx.query("m").value_or(""));
+                    return text(std::to_string(sent));
                   }),
                   router::get("/count", [](Context& ctx) {
                     return text(std::to_string(ctx.server()->subscriber_count("room")));
@@ -153,7 +153,7 @@ TEST(WebSocketPubSubTest, ServerPublishFromAnHttpRouteReachesEveryLoop) {
   auto answer = http.read_response();
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 200);
-  EXPECT_EQ(answer->body, std::to_string(loops_used(log).size()));
+  EXPECT_EQ(answer->body, "4");  // the size of "news"
   for (std::size_t i = 0; i < kClients; ++i) {
     EXPECT_EQ(clients[i]->next_text(), "news") << "client " << i;
   }
