@@ -17,6 +17,7 @@
 #include "pulsarcpp/http/cookie.hpp"
 #include "pulsarcpp/http/method.hpp"
 #include "pulsarcpp/http/request_head.hpp"
+#include "pulsarcpp/next.hpp"
 #include "pulsarcpp/response.hpp"
 
 namespace pulsarcpp {
@@ -121,6 +122,9 @@ class Context {
   mutable std::unique_ptr<nlohmann::json> json_;
   std::vector<std::pair<std::type_index, std::any>> values_;
   Headers response_headers_;
+  // The Next handed to middleware i is chain_[i]: it outlives every middleware of the request,
+  // which may hold it by reference. Built on the first request and kept with the Context.
+  std::vector<Next> chain_;
   // Routing outcome, filled by the app before the chain runs.
   std::uint32_t route_id_ = 0;
   std::uint8_t match_kind_ = 0;

@@ -7,31 +7,13 @@
 #include <functional>
 
 #include "pulsarcpp/context.hpp"
+#include "pulsarcpp/next.hpp"
 #include "pulsarcpp/response.hpp"
 #include "pulsarcpp/task.hpp"
 
 namespace pulsarcpp {
 
-namespace detail {
-class AppCore;
-}
-
-/// Calls the rest of the chain: the next middleware, or the route.
-class Next {
- public:
-  Task<Response> operator()() const;
-
- private:
-  friend class detail::AppCore;
-  Next(const detail::AppCore& app, Context& ctx, std::size_t index) noexcept
-      : app_(&app), ctx_(&ctx), index_(index) {}
-  const detail::AppCore* app_;
-  Context* ctx_;
-  std::size_t index_;
-};
-
-/// Takes `Next` by value or by const reference: the chain keeps the object alive until the
-/// middleware's Task has finished, so either may be used after a suspension.
+/// Takes `Next` by value or by const reference (see next.hpp).
 using Middleware = std::function<Task<Response>(Context&, const Next&)>;
 
 /// Logs one line per request in Pulsar's log() format:

@@ -159,16 +159,16 @@ Task<Response> AppCore::run(Context& ctx) const {
 }
 
 Task<Response> AppCore::run_from(Context& ctx, std::size_t index) const {
-  if (index < middlewares_.size()) return run_middleware(ctx, index);
-  return run_route(ctx);
-}
-
-// A coroutine so that `next` lives in this frame until the middleware's Task has finished: a
-// middleware taking it by const reference may call it after suspending. (Built as a temporary
-// in the call, it would die before the lazily started Task first ran.)
-Task<Response> AppCore::run_middleware(Context& ctx, std::size_t index) const {
-  const Next next(*this, ctx, index + 1);
-  co_return co_await middlewares_[index](ctx, next);
+  if (index >= middlewares_.size()) return run_route(ctx);
+  // The Next comes from the Context, not a temporary: a middleware taking it by const
+  // reference calls it after suspending, when a temporary of this call would be gone.
+  if (ctx.chain_.size() != middlewares_.size()) {
+    ctx.chain_.clear();
+    for (std::size_t i = 0; i < middlewares_.size(); ++i) {
+      ctx.chain_.push_back(Next(*this, ctx, i + 1));
+    }
+  }
+  return middlewares_[index](ctx, ctx.chain_[index]);
 }
 
 Task<Response> AppCore::run_route(Context& ctx) const {

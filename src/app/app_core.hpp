@@ -54,7 +54,6 @@ class AppCore {
 
   void add_routes(std::vector<Route>& routes, const std::string& prefix);
   Response answer_unrouted(Context& ctx) const;
-  Task<Response> run_middleware(Context& ctx, std::size_t index) const;
   Task<Response> run_route(Context& ctx) const;
   static Response response_for_exception(const Context& ctx, std::exception_ptr error);
   /// False when a parameter holds a malformed %-escape.
