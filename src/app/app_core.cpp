@@ -149,6 +149,7 @@ Response AppCore::run_sync(Context& ctx) const {
 }
 
 Task<Response> AppCore::run(Context& ctx) const {
+  prepare_chain(ctx);
   std::exception_ptr failure;
   try {
     co_return co_await run_from(ctx, 0);
@@ -162,13 +163,15 @@ Task<Response> AppCore::run_from(Context& ctx, std::size_t index) const {
   if (index >= middlewares_.size()) return run_route(ctx);
   // The Next comes from the Context, not a temporary: a middleware taking it by const
   // reference calls it after suspending, when a temporary of this call would be gone.
-  if (ctx.chain_.size() != middlewares_.size()) {
-    ctx.chain_.clear();
-    for (std::size_t i = 0; i < middlewares_.size(); ++i) {
-      ctx.chain_.push_back(Next(*this, ctx, i + 1));
-    }
-  }
   return middlewares_[index](ctx, ctx.chain_[index]);
+}
+
+void AppCore::prepare_chain(Context& ctx) const {
+  if (ctx.chain_.size() == middlewares_.size()) return;  // built for an earlier request
+  ctx.chain_.clear();
+  for (std::size_t i = 0; i < middlewares_.size(); ++i) {
+    ctx.chain_.push_back(Next(*this, ctx, i + 1));
+  }
 }
 
 Task<Response> AppCore::run_route(Context& ctx) const {

@@ -54,6 +54,8 @@ class AppCore {
 
   void add_routes(std::vector<Route>& routes, const std::string& prefix);
   Response answer_unrouted(Context& ctx) const;
+  /// Fills ctx.chain_ with the Next each middleware is handed (once per Context).
+  void prepare_chain(Context& ctx) const;
   Task<Response> run_route(Context& ctx) const;
   static Response response_for_exception(const Context& ctx, std::exception_ptr error);
   /// False when a parameter holds a malformed %-escape.

@@ -21,17 +21,9 @@ constexpr bool has_special_byte(std::uint64_t word) noexcept {
           high_bytes(word)) != 0;
 }
 
-// Whole words only: a short text is one word, a longer one ends with a word overlapping the
-// previous one.
 bool all_plain(std::string_view text) noexcept {
-  constexpr std::size_t kWord = sizeof(std::uint64_t);
-  if (text.size() <= kWord) {
-    return !has_special_byte(http::swar::load_short(text.data(), text.size(), 'a'));
-  }
-  for (std::size_t i = 0; i + kWord < text.size(); i += kWord) {
-    if (has_special_byte(http::swar::load(text.data() + i))) return false;
-  }
-  return !has_special_byte(http::swar::load(text.data() + text.size() - kWord));
+  return !http::swar::any_word(text, 'a',
+                               [](std::uint64_t word) { return has_special_byte(word); });
 }
 
 // Called with nlohmann's own strings, which the slow path hands back to nlohmann uncopied.

@@ -10,18 +10,6 @@
 namespace pulsarcpp::http {
 namespace {
 
-// Whether `hit` finds something in some word of `text`, eight bytes at a time (every response's
-// headers pass through here); a short text is one word, filled with a byte no test matches.
-template <class Hit>
-bool any_word(std::string_view text, Hit hit) noexcept {
-  constexpr std::size_t kWord = sizeof(std::uint64_t);
-  if (text.size() <= kWord) return hit(swar::load_short(text.data(), text.size(), 'a'));
-  for (std::size_t i = 0; i + kWord < text.size(); i += kWord) {
-    if (hit(swar::load(text.data() + i))) return true;
-  }
-  return hit(swar::load(text.data() + text.size() - kWord));
-}
-
 // CR, LF or NUL. Most words hold no control byte at all, which one test rules out; a word with
 // one (a tab, say) is looked at closely.
 bool has_line_breaking_byte(std::uint64_t word) noexcept {
@@ -41,12 +29,14 @@ bool is_field_name(std::string_view name) noexcept {
 }
 
 bool is_safe_field_value(std::string_view value) noexcept {
-  return !any_word(value, [](std::uint64_t word) { return has_line_breaking_byte(word); });
+  return !swar::any_word(value, 'a',
+                         [](std::uint64_t word) { return has_line_breaking_byte(word); });
 }
 
 bool is_safe_field_name(std::string_view name) noexcept {
-  return !name.empty() &&
-         !any_word(name, [](std::uint64_t word) { return has_line_breaking_byte_or_colon(word); });
+  return !name.empty() && !swar::any_word(name, 'a', [](std::uint64_t word) {
+    return has_line_breaking_byte_or_colon(word);
+  });
 }
 
 void check_response_field(std::string_view name, std::string_view value) {

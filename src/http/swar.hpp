@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 namespace pulsarcpp::http::swar {
 
@@ -51,6 +52,19 @@ inline std::uint64_t load_short(const char* p, std::size_t n, char filler) noexc
   if (n == 0) return word;
   const auto byte = [p](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
   return (word & ~std::uint64_t{0xFFFFFF}) | byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16;
+}
+
+/// Whether `hit(word)` holds for some word of `text`, whole words only: a short text is one
+/// word filled with `filler` (which `hit` must not match), a longer one ends with a word that
+/// overlaps the one before it.
+template <class Hit>
+bool any_word(std::string_view text, char filler, Hit hit) noexcept {
+  constexpr std::size_t kWord = sizeof(std::uint64_t);
+  if (text.size() <= kWord) return hit(load_short(text.data(), text.size(), filler));
+  for (std::size_t i = 0; i + kWord < text.size(); i += kWord) {
+    if (hit(load(text.data() + i))) return true;
+  }
+  return hit(load(text.data() + text.size() - kWord));
 }
 
 }  // namespace pulsarcpp::http::swar

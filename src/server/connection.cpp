@@ -37,6 +37,21 @@ void append_chunk(std::string& out, std::string_view data) {
   out.append(size, end).append("\r\n").append(data).append("\r\n");
 }
 
+// RFC 9110 §8.6: a HEAD response may state only the length a GET would have had. That is the
+// application's own Content-Length when it gave one, else the body's when the handler produced
+// one (a GET route answering HEAD does); an empty body says nothing, so no length is sent.
+HeadFraming head_framing(const Response& response) {
+  if (const auto stated = response.header("Content-Length")) {
+    std::uint64_t length = 0;
+    const auto [end, ec] = std::from_chars(stated->data(), stated->data() + stated->size(), length);
+    if (ec == std::errc{} && end == stated->data() + stated->size()) {
+      return {HeadFraming::Kind::length, length};
+    }
+  }
+  if (response.body.empty()) return {HeadFraming::Kind::none, 0};
+  return {HeadFraming::Kind::length, response.body.size()};
+}
+
 }  // namespace
 
 struct HttpConnection::DrainAwaiter {
@@ -280,21 +295,6 @@ void HttpConnection::queue_response(Response response) {
   if (may_have_body && !head) output_.append(response.body);
 }
 
-// RFC 9110 §8.6: a HEAD response may state only the length a GET would have had. That is the
-// application's own Content-Length when it gave one, else the body's when the handler produced
-// one (a GET route answering HEAD does); an empty body says nothing, so no length is sent.
-HeadFraming HttpConnection::head_framing(const Response& response) {
-  if (const auto stated = response.header("Content-Length")) {
-    std::uint64_t length = 0;
-    const auto [end, ec] = std::from_chars(stated->data(), stated->data() + stated->size(), length);
-    if (ec == std::errc{} && end == stated->data() + stated->size()) {
-      return {HeadFraming::Kind::length, length};
-    }
-  }
-  if (response.body.empty()) return {HeadFraming::Kind::none, 0};
-  return {HeadFraming::Kind::length, response.body.size()};
-}
-
 void HttpConnection::queue_file(Response response) {
   OpenedFile opened = open_file_response(std::move(response), head_);
   if (opened.fd < 0) return queue_response(std::move(opened.response));
@@ -311,20 +311,18 @@ void HttpConnection::queue_file(Response response) {
 }
 
 void HttpConnection::queue_stream(Response response) {
-  if (!http::status_allows_body(response.status)) {
-    // A 204 (how an event stream tells EventSource to stop) or 304 has no body to stream; the
-    // generator is dropped without running.
-    append_response_head(output_, response.status, response.headers, context_.response_headers(),
-                         {HeadFraming::Kind::none, 0}, ctx_.date.line(), connection_header());
-    return;
-  }
+  // A 204 (how an event stream tells EventSource to stop) or 304 has no body to stream: the
+  // generator is dropped without running.
+  const bool has_body = http::status_allows_body(response.status);
   // HTTP/1.0 has no chunked coding: the body ends when the connection does.
   const bool chunked = head_.version_minor >= 1;
-  if (!chunked) keep_alive_ = false;
+  if (has_body && !chunked) keep_alive_ = false;
+  const HeadFraming::Kind kind = !has_body ? HeadFraming::Kind::none
+                                 : chunked ? HeadFraming::Kind::chunked
+                                           : HeadFraming::Kind::until_close;
   append_response_head(output_, response.status, response.headers, context_.response_headers(),
-                       {chunked ? HeadFraming::Kind::chunked : HeadFraming::Kind::until_close, 0},
-                       ctx_.date.line(), connection_header());
-  if (AppCore::omits_body(context_)) return;
+                       {kind, 0}, ctx_.date.line(), connection_header());
+  if (!has_body || AppCore::omits_body(context_)) return;
   stream_running_ = true;
   stream_chunked_ = chunked;
   stream_task_ = pump_stream(std::move(response.body_stream));

@@ -59,7 +59,6 @@ class HttpConnection final : public net::IoHandler,
   ConnectionHeader connection_header() const noexcept;
   void finish_async(Response response);
   void queue_response(Response response);
-  static HeadFraming head_framing(const Response& response);
   void queue_file(Response response);
   void queue_stream(Response response);
   void queue_protocol_error(int status);

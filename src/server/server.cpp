@@ -243,19 +243,22 @@ void Server::stop() {
 
 void Server::wait() { impl_->join(); }
 
+namespace {
+// As Bun's server.publish: the message size, or 0 when the topic had no subscriber.
+std::size_t publish_to_all(detail::PubSubHub* hub, std::string_view topic, ws::Opcode opcode,
+                           std::string_view data, bool compress) {
+  if (!hub || hub->publish(topic, opcode, data, compress, nullptr) == 0) return 0;
+  return data.size();
+}
+}  // namespace
+
 std::size_t Server::publish(std::string_view topic, std::string_view data, bool compress) {
-  if (!impl_->hub) return 0;
-  const std::size_t subscribers =
-      impl_->hub->publish(topic, ws::Opcode::text, data, compress, nullptr);
-  return subscribers == 0 ? 0 : data.size();
+  return publish_to_all(impl_->hub.get(), topic, ws::Opcode::text, data, compress);
 }
 
 std::size_t Server::publish_binary(std::string_view topic, std::string_view data,
                                    bool compress) {
-  if (!impl_->hub) return 0;
-  const std::size_t subscribers =
-      impl_->hub->publish(topic, ws::Opcode::binary, data, compress, nullptr);
-  return subscribers == 0 ? 0 : data.size();
+  return publish_to_all(impl_->hub.get(), topic, ws::Opcode::binary, data, compress);
 }
 
 std::size_t Server::subscriber_count(std::string_view topic) const {

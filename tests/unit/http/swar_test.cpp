@@ -5,6 +5,7 @@
 #include <array>
 #include <cstring>
 #include <random>
+#include <string>
 
 namespace pulsarcpp::http::swar {
 namespace {
@@ -82,6 +83,20 @@ TEST(Swar, LoadReadsUnalignedBytes) {
   std::uint64_t expected;
   std::memcpy(&expected, text + 1, sizeof expected);
   EXPECT_EQ(load(text + 1), expected);
+}
+
+// Every byte of a text of any length is in some word any_word looks at, and nothing else is.
+TEST(Swar, AnyWordSeesEveryByteOfEveryLength) {
+  const auto has_quote = [](std::uint64_t word) { return bytes_equal(word, '"') != 0; };
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string text(n, 'x');
+    EXPECT_FALSE(any_word(text, 'x', has_quote)) << n;
+    for (std::size_t at = 0; at < n; ++at) {
+      std::string marked = text;
+      marked[at] = '"';
+      EXPECT_TRUE(any_word(marked, 'x', has_quote)) << n << " " << at;
+    }
+  }
 }
 
 }  // namespace
