@@ -12,6 +12,8 @@ namespace pulsarcpp::net {
 namespace {
 thread_local EventLoop* current_loop = nullptr;
 constexpr int kMaxEvents = 256;
+// Sends per system call; a fan-out to more sockets takes several.
+constexpr unsigned kRingEntries = 512;
 }  // namespace
 
 EventLoop::EventLoop() : now_ms_(clock_ms()), wheel_(now_ms_) {
@@ -173,13 +175,47 @@ void EventLoop::run_timers() {
 }
 
 void EventLoop::run_flushes() {
-  // A flush may schedule another (a connection resumed by a write); index, don't iterate.
-  for (std::size_t i = 0; i < flushes_.size(); ++i) {
-    Flushable* flusher = flushes_[i];
-    flusher->flush_scheduled_ = false;
-    flusher->flush();
+  // A flush may schedule another (a connection resumed by a write): it runs in the next round.
+  while (!flushes_.empty()) {
+    flushing_.swap(flushes_);
+    send_together(flushing_);
+    for (Flushable* flusher : flushing_) {
+      flusher->flush_scheduled_ = false;
+      flusher->flush();
+    }
+    flushing_.clear();
   }
-  flushes_.clear();
+}
+
+void EventLoop::send_together(const std::vector<Flushable*>& flushers) {
+  if (!send_ring_usable_ || flushers.size() < 2) return;
+  ring_sends_.clear();
+  ring_senders_.clear();
+  for (Flushable* flusher : flushers) {
+    const PendingOutput output = flusher->pending_output();
+    if (output.size == 0) continue;
+    ring_sends_.push_back({output.fd, output.data, output.size, 0});
+    ring_senders_.push_back(flusher);
+  }
+  // A single send is as cheap made by its owner.
+  if (ring_sends_.size() < 2) return;
+  if (!send_ring_) {
+    send_ring_ = SendRing::create(kRingEntries);
+    if (!send_ring_) {
+      send_ring_usable_ = false;
+      return;
+    }
+  }
+  if (!send_ring_->send_all(ring_sends_)) {
+    // Each owner's flush() still sends what did not go; later rounds use plain send().
+    send_ring_.reset();
+    send_ring_usable_ = false;
+  }
+  for (std::size_t i = 0; i < ring_sends_.size(); ++i) {
+    if (ring_sends_[i].result > 0) {
+      ring_senders_[i]->output_sent(static_cast<std::size_t>(ring_sends_[i].result));
+    }
+  }
 }
 
 void EventLoop::run_deferred() {

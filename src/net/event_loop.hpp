@@ -5,20 +5,35 @@
 #include <sys/epoll.h>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <vector>
 
+#include "net/send_ring.hpp"
 #include "net/timer_wheel.hpp"
 
 namespace pulsarcpp::net {
+
+/// Bytes a Flushable has queued for its socket.
+struct PendingOutput {
+  int fd = -1;
+  const char* data = nullptr;
+  std::size_t size = 0;
+};
 
 /// Something that batches its writes until the end of a loop iteration.
 class Flushable {
  public:
   virtual void flush() = 0;
+  /// What flush() would send first. The loop may send it, with what other sockets have
+  /// queued, in one system call, report how much went with output_sent(), and then call
+  /// flush() as usual, which finds less (or nothing) left to send.
+  virtual PendingOutput pending_output() const noexcept { return {}; }
+  virtual void output_sent(std::size_t /*bytes*/) noexcept {}
 
  protected:
   ~Flushable() = default;
@@ -96,6 +111,7 @@ class EventLoop {
   void run_posted();
   void run_timers();
   void run_flushes();
+  void send_together(const std::vector<Flushable*>& flushers);
   void run_deferred();
   int compute_timeout(int max_wait_ms) const;
 
@@ -114,6 +130,13 @@ class EventLoop {
   TimerWheel wheel_;
 
   std::vector<Flushable*> flushes_;
+  std::vector<Flushable*> flushing_;  // the round run_flushes() is working through
+
+  // Sends of one flush round, made with one system call (see SendRing); created on first use.
+  std::unique_ptr<SendRing> send_ring_;
+  bool send_ring_usable_ = SendRing::allowed_by_environment();
+  std::vector<RingSend> ring_sends_;
+  std::vector<Flushable*> ring_senders_;
   std::vector<std::function<void()>> deferred_;
 };
 

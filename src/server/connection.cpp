@@ -104,7 +104,8 @@ void HttpConnection::on_io(std::uint32_t events) {
   }
   if (events & EPOLLOUT) write_blocked_ = false;
   if (events & (EPOLLIN | EPOLLRDHUP)) read_input();
-  flush();
+  // At the end of the iteration, so the loop can send for many connections at once.
+  ctx_.loop.schedule_flush(*this);
 }
 
 void HttpConnection::read_input() {
@@ -451,6 +452,13 @@ void HttpConnection::close_after_reading() {
 void HttpConnection::discard_input() {
   if (net::discard_readable(fd_)) close();
 }
+
+net::PendingOutput HttpConnection::pending_output() const noexcept {
+  if (closed_ || lingering_ || write_blocked_ || output_sent_ >= output_.size()) return {};
+  return {fd_, output_.data() + output_sent_, output_.size() - output_sent_};
+}
+
+void HttpConnection::output_sent(std::size_t bytes) noexcept { output_sent_ += bytes; }
 
 bool HttpConnection::send_output() {
   switch (net::send_pending(fd_, output_, output_sent_)) {

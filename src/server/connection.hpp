@@ -41,6 +41,8 @@ class HttpConnection final : public net::IoHandler,
 
   void on_io(std::uint32_t events) override;
   void flush() override;
+  net::PendingOutput pending_output() const noexcept override;
+  void output_sent(std::size_t bytes) noexcept override;
   void on_timer_expired() override;
 
  private:

@@ -100,7 +100,7 @@ void WsConnection::on_io(std::uint32_t events) {
   }
   if (events & EPOLLOUT) {
     write_blocked_ = false;
-    flush();
+    request_flush();
   }
   if (!finished_ && (events & (EPOLLIN | EPOLLRDHUP))) read_input();
 }
@@ -130,7 +130,8 @@ void WsConnection::read_input() {
     finish(ws::close_code::abnormal, {});
     return;
   }
-  if (!finished_) flush();
+  // At the end of the iteration, so the loop can send for many connections at once.
+  request_flush();
 }
 
 void WsConnection::handle_frames(std::span<char> input) {
@@ -400,6 +401,13 @@ void WsConnection::flush() {
   }
   update_interest();
 }
+
+net::PendingOutput WsConnection::pending_output() const noexcept {
+  if (finished_ || write_blocked_ || output_sent_ >= output_.size()) return {};
+  return {fd_, output_.data() + output_sent_, output_.size() - output_sent_};
+}
+
+void WsConnection::output_sent(std::size_t bytes) noexcept { output_sent_ += bytes; }
 
 bool WsConnection::send_output() {
   switch (net::send_pending(fd_, output_, output_sent_)) {

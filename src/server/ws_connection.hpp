@@ -62,6 +62,8 @@ class WsConnection final : public net::IoHandler,
 
   void on_io(std::uint32_t events) override;
   void flush() override;
+  net::PendingOutput pending_output() const noexcept override;
+  void output_sent(std::size_t bytes) noexcept override;
   void on_timer_expired() override;
   void deliver(const ws::PublishedMessage& message) override;
   std::size_t& slot_in(std::string_view topic) override;

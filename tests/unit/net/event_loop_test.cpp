@@ -3,11 +3,16 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "net/socket_io.hpp"
+#include "support/socket_pair.hpp"
 
 namespace pulsarcpp::net {
 namespace {
@@ -281,6 +286,99 @@ TEST(EventLoopTest, FlushMayRescheduleItselfForOneMoreRound) {
   EXPECT_EQ(flusher.count, 2);
   loop.run_once(0);
   EXPECT_EQ(flusher.count, 2);
+}
+
+// A connection in miniature: output queued for a socket, sent by flush() unless the loop sent
+// it first (and said so through output_sent()).
+class SocketFlusher final : public Flushable {
+ public:
+  SocketFlusher(int fd, std::string output) : fd_(fd), output_(std::move(output)) {}
+  PendingOutput pending_output() const noexcept override {
+    if (sent_ >= output_.size()) return {};
+    return {fd_, output_.data() + sent_, output_.size() - sent_};
+  }
+  void output_sent(std::size_t bytes) noexcept override {
+    sent_by_loop += bytes;
+    sent_ += bytes;
+  }
+  void flush() override {
+    left_for_flush = output_.size() - sent_;
+    send_pending(fd_, output_, sent_);
+  }
+  std::size_t sent_by_loop = 0;
+  std::size_t left_for_flush = 0;
+
+ private:
+  int fd_;
+  std::string output_;
+  std::size_t sent_ = 0;
+};
+
+TEST(EventLoopTest, TheSendsOfAFlushRoundGoTogetherBeforeTheFlushes) {
+  if (!SendRing::create()) GTEST_SKIP() << "io_uring is not available here";
+  EventLoop loop;
+  test::SocketPair a, b;
+  const std::string to_a = test::stream_piece(0, 300);
+  const std::string to_b = test::stream_piece(300, 500);
+  SocketFlusher first(a.writer, to_a);
+  SocketFlusher second(b.writer, to_b);
+  loop.post([&] {
+    loop.schedule_flush(first);
+    loop.schedule_flush(second);
+  });
+  loop.run_once(0);
+  EXPECT_EQ(first.sent_by_loop, to_a.size());
+  EXPECT_EQ(second.sent_by_loop, to_b.size());
+  EXPECT_EQ(first.left_for_flush, 0u);  // flush() still ran, and found nothing left
+  EXPECT_EQ(second.left_for_flush, 0u);
+  EXPECT_EQ(a.read_up_to(1000), to_a);
+  EXPECT_EQ(b.read_up_to(1000), to_b);
+}
+
+TEST(EventLoopTest, WhatTheLoopCouldNotSendIsLeftToTheFlush) {
+  if (!SendRing::create()) GTEST_SKIP() << "io_uring is not available here";
+  EventLoop loop;
+  test::SocketPair a, b;  // small buffers: a megabyte does not fit
+  const std::string big = test::stream_piece(0, 1 << 20);
+  SocketFlusher first(a.writer, big);
+  SocketFlusher second(b.writer, "hello");
+  loop.post([&] {
+    loop.schedule_flush(first);
+    loop.schedule_flush(second);
+  });
+  loop.run_once(0);
+  EXPECT_GT(first.sent_by_loop, 0u);
+  EXPECT_EQ(first.left_for_flush, big.size() - first.sent_by_loop);
+  EXPECT_EQ(b.read_up_to(100), "hello");
+  EXPECT_EQ(a.read_up_to(first.sent_by_loop), big.substr(0, first.sent_by_loop));
+}
+
+TEST(EventLoopTest, ASingleSendIsLeftToItsOwner) {
+  EventLoop loop;
+  test::SocketPair a;
+  SocketFlusher only(a.writer, "hello");
+  loop.post([&] { loop.schedule_flush(only); });
+  loop.run_once(0);
+  EXPECT_EQ(only.sent_by_loop, 0u);
+  EXPECT_EQ(only.left_for_flush, 5u);
+  EXPECT_EQ(a.read_up_to(100), "hello");
+}
+
+TEST(EventLoopTest, WithIoUringSwitchedOffEachFlushSendsItsOwnOutput) {
+  ::setenv("PULSARCPP_IO_URING", "0", 1);
+  EventLoop loop;
+  ::unsetenv("PULSARCPP_IO_URING");
+  test::SocketPair a, b;
+  SocketFlusher first(a.writer, "one");
+  SocketFlusher second(b.writer, "two");
+  loop.post([&] {
+    loop.schedule_flush(first);
+    loop.schedule_flush(second);
+  });
+  loop.run_once(0);
+  EXPECT_EQ(first.sent_by_loop + second.sent_by_loop, 0u);
+  EXPECT_EQ(a.read_up_to(100), "one");
+  EXPECT_EQ(b.read_up_to(100), "two");
 }
 
 TEST(EventLoopTest, DeferRunsAfterTheFlushes) {

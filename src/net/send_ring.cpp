@@ -1,0 +1,166 @@
+#include "net/send_ring.hpp"
+
+#include <linux/io_uring.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+namespace pulsarcpp::net {
+namespace {
+
+// One send takes at most this much; the owner's own send() takes what is left.
+constexpr std::size_t kMaxSendSize = std::size_t{1} << 30;
+
+int io_uring_setup(unsigned entries, io_uring_params* params) noexcept {
+  return static_cast<int>(::syscall(__NR_io_uring_setup, entries, params));
+}
+
+int io_uring_enter(int fd, unsigned to_submit, unsigned min_complete, unsigned flags) noexcept {
+  return static_cast<int>(
+      ::syscall(__NR_io_uring_enter, fd, to_submit, min_complete, flags, nullptr, 0));
+}
+
+// The rings are shared with the kernel: our stores to a tail (or the CQ head) publish, our loads
+// of its head (or the CQ tail) acquire.
+unsigned load_acquire(const unsigned* p) noexcept { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+void store_release(unsigned* p, unsigned v) noexcept { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+
+template <typename T>
+T* at(void* base, std::uint32_t offset) noexcept {
+  return reinterpret_cast<T*>(static_cast<char*>(base) + offset);
+}
+
+void* map_region(int fd, std::size_t size, off_t offset) noexcept {
+  void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, offset);
+  return p == MAP_FAILED ? nullptr : p;
+}
+
+}  // namespace
+
+bool SendRing::allowed_by_environment() noexcept {
+  const char* setting = std::getenv("PULSARCPP_IO_URING");
+  return !(setting && std::strcmp(setting, "0") == 0);
+}
+
+std::unique_ptr<SendRing> SendRing::create(unsigned entries) {
+  if (!allowed_by_environment()) return nullptr;
+  std::unique_ptr<SendRing> ring(new SendRing());
+  if (!ring->map(entries)) return nullptr;
+  return ring;
+}
+
+bool SendRing::map(unsigned entries) {
+  io_uring_params params{};
+  // SUBMIT_ALL (5.18): a bad entry does not stop the others, so every submitted send completes.
+  // COOP_TASKRUN (5.19): no interrupt to run completions; we collect them in the same call.
+  params.flags = IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN;
+  fd_ = io_uring_setup(entries, &params);
+  if (fd_ < 0) return false;
+  sq_entries_ = params.sq_entries;
+
+  sq_ring_.size = params.sq_off.array + params.sq_entries * sizeof(unsigned);
+  cq_ring_.size = params.cq_off.cqes + params.cq_entries * sizeof(io_uring_cqe);
+  const bool single_mmap = (params.features & IORING_FEAT_SINGLE_MMAP) != 0;
+  if (single_mmap) sq_ring_.size = cq_ring_.size = std::max(sq_ring_.size, cq_ring_.size);
+  sq_ring_.address = map_region(fd_, sq_ring_.size, IORING_OFF_SQ_RING);
+  if (!sq_ring_.address) return false;
+  if (single_mmap) {
+    cq_ring_.address = sq_ring_.address;
+  } else {
+    cq_ring_.address = map_region(fd_, cq_ring_.size, IORING_OFF_CQ_RING);
+    if (!cq_ring_.address) return false;
+  }
+  sqes_map_.size = params.sq_entries * sizeof(io_uring_sqe);
+  sqes_map_.address = map_region(fd_, sqes_map_.size, IORING_OFF_SQES);
+  if (!sqes_map_.address) return false;
+
+  sq_head_ = at<unsigned>(sq_ring_.address, params.sq_off.head);
+  sq_tail_ = at<unsigned>(sq_ring_.address, params.sq_off.tail);
+  sq_mask_ = at<unsigned>(sq_ring_.address, params.sq_off.ring_mask);
+  sq_array_ = at<unsigned>(sq_ring_.address, params.sq_off.array);
+  cq_head_ = at<unsigned>(cq_ring_.address, params.cq_off.head);
+  cq_tail_ = at<unsigned>(cq_ring_.address, params.cq_off.tail);
+  cq_mask_ = at<unsigned>(cq_ring_.address, params.cq_off.ring_mask);
+  cqes_ = at<io_uring_cqe>(cq_ring_.address, params.cq_off.cqes);
+  sqes_ = static_cast<io_uring_sqe*>(sqes_map_.address);
+  return true;
+}
+
+SendRing::~SendRing() {
+  if (sqes_map_.address) ::munmap(sqes_map_.address, sqes_map_.size);
+  if (cq_ring_.address && cq_ring_.address != sq_ring_.address) {
+    ::munmap(cq_ring_.address, cq_ring_.size);
+  }
+  if (sq_ring_.address) ::munmap(sq_ring_.address, sq_ring_.size);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool SendRing::send_all(std::span<RingSend> sends) noexcept {
+  for (std::size_t done = 0; done < sends.size(); done += sq_entries_) {
+    const std::size_t count = std::min<std::size_t>(sq_entries_, sends.size() - done);
+    if (!send_chunk(sends.subspan(done, count))) {
+      for (RingSend& s : sends.subspan(done + count)) s.result = -ECANCELED;
+      return false;
+    }
+  }
+  return true;
+}
+
+bool SendRing::send_chunk(std::span<RingSend> sends) noexcept {
+  const unsigned tail = *sq_tail_;  // only we write the SQ tail
+  const auto count = static_cast<unsigned>(sends.size());
+  for (unsigned i = 0; i < count; ++i) {
+    const unsigned slot = (tail + i) & *sq_mask_;
+    io_uring_sqe& sqe = sqes_[slot];
+    std::memset(&sqe, 0, sizeof sqe);
+    sqe.opcode = IORING_OP_SEND;
+    sqe.fd = sends[i].fd;
+    sqe.addr = reinterpret_cast<std::uint64_t>(sends[i].data);
+    sqe.len = static_cast<std::uint32_t>(std::min(sends[i].size, kMaxSendSize));
+    sqe.msg_flags = MSG_NOSIGNAL | MSG_DONTWAIT;
+    sqe.user_data = i;
+    sq_array_[slot] = slot;
+    sends[i].result = -ECANCELED;
+  }
+  const unsigned head = load_acquire(sq_head_);
+  store_release(sq_tail_, tail + count);
+  // Waiting for all of them costs nothing extra: non-blocking sends complete during submission.
+  // The wait makes that a guarantee, so no buffer is still referenced once we return.
+  io_uring_enter(fd_, count, count, IORING_ENTER_GETEVENTS);
+  // Whatever the call returned (an interrupted wait included), the kernel's SQ head says how
+  // many it took. Each taken entry completes (SUBMIT_ALL), and must have before any buffer may
+  // change. Entries it never took stay in the ring, which is then retired.
+  const unsigned taken = load_acquire(sq_head_) - head;
+  const bool waited = wait_for(taken, sends);
+  return waited && taken == count;
+}
+
+bool SendRing::wait_for(unsigned completions, std::span<RingSend> sends) noexcept {
+  unsigned reaped = reap(sends);
+  while (reaped < completions) {
+    const int r = io_uring_enter(fd_, 0, completions - reaped, IORING_ENTER_GETEVENTS);
+    if (r < 0 && errno != EINTR) return false;
+    reaped += reap(sends);
+  }
+  return true;
+}
+
+unsigned SendRing::reap(std::span<RingSend> sends) noexcept {
+  unsigned head = *cq_head_;  // only we write the CQ head
+  const unsigned tail = load_acquire(cq_tail_);
+  unsigned reaped = 0;
+  for (; head != tail; ++head, ++reaped) {
+    const io_uring_cqe& cqe = cqes_[head & *cq_mask_];
+    if (cqe.user_data < sends.size()) sends[cqe.user_data].result = cqe.res;
+  }
+  store_release(cq_head_, head);
+  return reaped;
+}
+
+}  // namespace pulsarcpp::net
