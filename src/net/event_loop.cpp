@@ -3,6 +3,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -13,7 +14,7 @@ namespace {
 thread_local EventLoop* current_loop = nullptr;
 constexpr int kMaxEvents = 256;
 // Sends per system call; a fan-out to more sockets takes several.
-constexpr unsigned kRingEntries = 512;
+constexpr unsigned kRingEntries = 256;
 }  // namespace
 
 EventLoop::EventLoop() : now_ms_(clock_ms()), wheel_(now_ms_) {
@@ -189,6 +190,14 @@ void EventLoop::run_flushes() {
 
 void EventLoop::send_together(const std::vector<Flushable*>& flushers) {
   if (!send_ring_usable_ || flushers.size() < 2) return;
+  // In slices of one ring's worth, so a fan-out to thousands of sockets needs no more memory.
+  for (std::size_t from = 0; from < flushers.size() && send_ring_usable_; from += kRingEntries) {
+    const std::size_t to = std::min<std::size_t>(from + kRingEntries, flushers.size());
+    send_slice(std::span(flushers).subspan(from, to - from));
+  }
+}
+
+void EventLoop::send_slice(std::span<Flushable* const> flushers) {
   ring_sends_.clear();
   ring_senders_.clear();
   for (Flushable* flusher : flushers) {

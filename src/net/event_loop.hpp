@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <vector>
 
 #include "net/send_ring.hpp"
@@ -112,6 +113,7 @@ class EventLoop {
   void run_timers();
   void run_flushes();
   void send_together(const std::vector<Flushable*>& flushers);
+  void send_slice(std::span<Flushable* const> flushers);
   void run_deferred();
   int compute_timeout(int max_wait_ms) const;
 

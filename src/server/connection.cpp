@@ -103,6 +103,7 @@ void HttpConnection::on_io(std::uint32_t events) {
     return;
   }
   if (events & EPOLLOUT) write_blocked_ = false;
+  if ((events & EPOLLRDHUP) && !reading_allowed()) check_departure();
   if (events & (EPOLLIN | EPOLLRDHUP)) read_input();
   // At the end of the iteration, so the loop can send for many connections at once.
   ctx_.loop.schedule_flush(*this);
@@ -137,6 +138,29 @@ void HttpConnection::read_input() {
     break;
   }
   if (!closed_) update_interest();
+}
+
+// The client shut its side while a handler or stream still works for it. With nothing unread
+// it is gone: close now, as uWebSockets and nginx do, instead of at the stream's next write,
+// which for an event stream between events may be hours away. The handler or generator ends
+// as after any close. With requests still unread (pipelined, then shut) they are answered
+// first, and the FIN is met again by read_input(); stop watching for it until then.
+void HttpConnection::check_departure() {
+  if (input_.size() > request_bytes_) {  // read already, not yet answered
+    departure_seen_ = true;
+    return;
+  }
+  char byte;
+  const ssize_t n = ::recv(fd_, &byte, 1, MSG_PEEK);
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+    close();
+  } else if (n > 0) {
+    departure_seen_ = true;
+  }
+}
+
+bool HttpConnection::watching_departure() const noexcept {
+  return (handler_running_ || stream_running_) && !departure_seen_ && !peer_closed_;
 }
 
 bool HttpConnection::reading_allowed() const noexcept {
@@ -500,7 +524,11 @@ void HttpConnection::update_interest() {
   // A pending upgrade keeps the registration as it is: the WebSocket connection takes it over.
   if (closed_ || upgrade_) return;
   std::uint32_t wanted = 0;
-  if (reading_allowed()) wanted |= EPOLLIN | EPOLLRDHUP;
+  if (reading_allowed()) {
+    wanted |= EPOLLIN | EPOLLRDHUP;
+  } else if (watching_departure()) {
+    wanted |= EPOLLRDHUP;
+  }
   if (write_blocked_) wanted |= EPOLLOUT;
   if (wanted == interest_) return;
   interest_ = wanted;

@@ -58,6 +58,8 @@ class HttpConnection final : public net::IoHandler,
   void finish_request();
   void release_large_idle_input();
   bool reading_allowed() const noexcept;
+  void check_departure();
+  bool watching_departure() const noexcept;
   ConnectionHeader connection_header() const noexcept;
   void finish_async(Response response);
   void queue_response(Response response);
@@ -104,6 +106,7 @@ class HttpConnection final : public net::IoHandler,
   bool in_dispatch_ = false;       // dispatch() is on the stack (a handler may finish inline)
   bool keep_alive_ = true;         // false: close after the queued output
   bool peer_closed_ = false;       // the client shut down its sending side
+  bool departure_seen_ = false;    // its FIN came behind unread requests: answer those first
   bool write_blocked_ = false;     // the socket buffer is full: wait for EPOLLOUT
   bool closed_ = false;
   bool lingering_ = false;  // write side shut; reading until the client's FIN

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -351,6 +352,26 @@ TEST(EventLoopTest, WhatTheLoopCouldNotSendIsLeftToTheFlush) {
   EXPECT_EQ(first.left_for_flush, big.size() - first.sent_by_loop);
   EXPECT_EQ(b.read_up_to(100), "hello");
   EXPECT_EQ(a.read_up_to(first.sent_by_loop), big.substr(0, first.sent_by_loop));
+}
+
+TEST(EventLoopTest, ARoundLargerThanTheRingIsSentInSlices) {
+  if (!SendRing::create()) GTEST_SKIP() << "io_uring is not available here";
+  EventLoop loop;
+  constexpr std::size_t kSockets = 300;  // more than one ring's worth of sends
+  std::vector<std::unique_ptr<test::SocketPair>> pairs;
+  std::vector<std::unique_ptr<SocketFlusher>> flushers;
+  for (std::size_t i = 0; i < kSockets; ++i) {
+    pairs.push_back(std::make_unique<test::SocketPair>());
+    flushers.push_back(std::make_unique<SocketFlusher>(pairs[i]->writer, test::stream_piece(i, 20)));
+  }
+  loop.post([&] {
+    for (auto& flusher : flushers) loop.schedule_flush(*flusher);
+  });
+  loop.run_once(0);
+  for (std::size_t i = 0; i < kSockets; ++i) {
+    EXPECT_EQ(flushers[i]->sent_by_loop, 20u) << i;
+    EXPECT_EQ(pairs[i]->read_up_to(100), test::stream_piece(i, 20)) << i;
+  }
 }
 
 TEST(EventLoopTest, ASingleSendIsLeftToItsOwner) {

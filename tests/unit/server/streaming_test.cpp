@@ -2,6 +2,7 @@
 // client stops it, and sendfile delivers large files intact.
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <chrono>
@@ -391,6 +392,92 @@ TEST(StreamingTest, SseEventsArriveBeforeTheStreamEnds) {
   auto r = client.read_response();
   ASSERT_TRUE(r);
   EXPECT_EQ(r->body, "data: first\n\ndata: second\n\n");
+}
+
+// One item, then nothing until `go`: an event stream between two events.
+AsyncGenerator<std::string> first_then_wait(OnDestroy /*guard*/,
+                                            std::shared_ptr<std::atomic<bool>> go) {
+  co_yield std::string("first");
+  while (!*go) co_await sleep_for(5ms);
+  co_yield std::string("second");
+}
+
+TEST(StreamingTest, AClientThatLeavesBetweenEventsIsClosedAtOnce) {
+  auto destroyed = std::make_shared<Signal>();
+  auto go = std::make_shared<std::atomic<bool>>(false);
+  TestServer server({.routes = {router::get("/events", [=](Context&) {
+    return stream(first_then_wait(OnDestroy(destroyed), go));
+  })}});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/events")));
+  ASSERT_TRUE(client.read_at_least(1));
+  for (int i = 0; i < 100 && client.buffer().find("first") == std::string::npos; ++i) {
+    client.read_once(100ms);
+  }
+  client.shutdown_write();  // what a closing browser tab's FIN looks like from here
+  // No write is coming to discover the departure; the FIN itself must close the connection.
+  EXPECT_TRUE(client.wait_closed(5s));
+  *go = true;  // the generator ends at its next item: the connection is gone
+  EXPECT_TRUE(destroyed->wait(10s));
+}
+
+TEST(StreamingTest, AClientThatLeavesDuringASuspendedHandlerIsClosedAtOnce) {
+  auto go = std::make_shared<std::atomic<bool>>(false);
+  auto finished = std::make_shared<Signal>();
+  TestServer server({.routes = {router::get("/slow", [=](Context&) -> Task<Response> {
+                                  while (!*go) co_await sleep_for(5ms);
+                                  finished->notify();
+                                  co_return text("late");
+                                }),
+                                router::get("/a", [](Context&) { return text("A"); })}});
+  {
+    RawClient client(server.port());
+    ASSERT_TRUE(client.send(get_request("/slow")));
+    client.shutdown_write();
+    EXPECT_TRUE(client.wait_closed(5s));
+    EXPECT_EQ(client.buffer(), "");
+  }
+  *go = true;
+  EXPECT_TRUE(finished->wait(10s));  // the handler ran to its end; its answer had nowhere to go
+  RawClient next(server.port());
+  ASSERT_TRUE(next.send(get_request("/a")));
+  auto r = next.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "A");
+}
+
+TEST(StreamingTest, RequestsPipelinedBeforeTheClientShutAreStillAnswered) {
+  auto go = std::make_shared<std::atomic<bool>>(false);
+  auto destroyed = std::make_shared<Signal>();
+  TestServer server({.routes = {router::get("/events",
+                                            [=](Context&) {
+                                              return stream(first_then_wait(OnDestroy(destroyed), go));
+                                            }),
+                                router::get("/a", [](Context&) { return text("A"); })}});
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get_request("/events") + get_request("/a")));
+  client.shutdown_write();
+  ASSERT_TRUE(client.read_at_least(1));
+  for (int i = 0; i < 100 && client.buffer().find("first") == std::string::npos; ++i) {
+    client.read_once(100ms);
+  }
+  // The FIN sits behind an unread request: the server must neither close nor spin on it.
+  rusage before{};
+  ::getrusage(RUSAGE_SELF, &before);
+  EXPECT_TRUE(client.stays_silent(300ms));
+  rusage after{};
+  ::getrusage(RUSAGE_SELF, &after);
+  const auto cpu_us = [](const rusage& u) {
+    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1'000'000LL + u.ru_utime.tv_usec +
+           u.ru_stime.tv_usec;
+  };
+  EXPECT_LT(cpu_us(after) - cpu_us(before), 150'000);
+  *go = true;
+  auto responses = client.read_responses(2);
+  ASSERT_EQ(responses.size(), 2u);
+  EXPECT_EQ(responses[0].body, "firstsecond");
+  EXPECT_EQ(responses[1].body, "A");
+  EXPECT_TRUE(client.wait_closed(5s));
 }
 
 // ---- Files ----
