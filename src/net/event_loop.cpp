@@ -15,6 +15,10 @@ thread_local EventLoop* current_loop = nullptr;
 constexpr int kMaxEvents = 256;
 // Sends per system call; a fan-out to more sockets takes several.
 constexpr unsigned kRingEntries = 256;
+// Receives per system call, each into a slot of its own. A request that does not fit is read
+// on by its connection; small slots keep this memory (touched by every busy loop) small.
+constexpr std::size_t kReceiveSlots = 32;
+constexpr std::size_t kReceiveSlotSize = 2048;
 }  // namespace
 
 EventLoop::EventLoop() : now_ms_(clock_ms()), wheel_(now_ms_) {
@@ -118,10 +122,14 @@ bool EventLoop::run_once(int max_wait_ms) {
   epoll_event events[kMaxEvents];
   int count = epoll_wait(epoll_fd_, events, kMaxEvents, compute_timeout(max_wait_ms));
   now_ms_ = clock_ms();
+  const bool received = receive_together(events, count);
   for (int i = 0; i < count; ++i) {
     auto* handler = static_cast<IoHandler*>(events[i].data.ptr);
     if (handler) {
+      const int receive = received ? receive_of_event_[i] : -1;
+      current_received_ = receive >= 0 ? &received_[static_cast<std::size_t>(receive)] : nullptr;
       handler->on_io(events[i].events);
+      current_received_ = nullptr;
     } else {
       drain_wakeups();
     }
@@ -189,9 +197,9 @@ void EventLoop::run_flushes() {
 }
 
 void EventLoop::send_together(const std::vector<Flushable*>& flushers) {
-  if (!send_ring_usable_ || flushers.size() < 2) return;
+  if (!socket_ring_usable_ || flushers.size() < 2) return;
   // In slices of one ring's worth, so a fan-out to thousands of sockets needs no more memory.
-  for (std::size_t from = 0; from < flushers.size() && send_ring_usable_; from += kRingEntries) {
+  for (std::size_t from = 0; from < flushers.size() && socket_ring_usable_; from += kRingEntries) {
     const std::size_t to = std::min<std::size_t>(from + kRingEntries, flushers.size());
     send_slice(std::span(flushers).subspan(from, to - from));
   }
@@ -207,24 +215,58 @@ void EventLoop::send_slice(std::span<Flushable* const> flushers) {
     ring_senders_.push_back(flusher);
   }
   // A single send is as cheap made by its owner.
-  if (ring_sends_.size() < 2) return;
-  if (!send_ring_) {
-    send_ring_ = SendRing::create(kRingEntries);
-    if (!send_ring_) {
-      send_ring_usable_ = false;
-      return;
-    }
-  }
-  if (!send_ring_->send_all(ring_sends_)) {
-    // Each owner's flush() still sends what did not go; later rounds use plain send().
-    send_ring_.reset();
-    send_ring_usable_ = false;
-  }
+  if (ring_sends_.size() < 2 || !ring_ready()) return;
+  if (!socket_ring_->send_all(ring_sends_)) retire_ring();
   for (std::size_t i = 0; i < ring_sends_.size(); ++i) {
     if (ring_sends_[i].result > 0) {
       ring_senders_[i]->output_sent(static_cast<std::size_t>(ring_sends_[i].result));
     }
   }
+}
+
+bool EventLoop::receive_together(const epoll_event* events, int count) {
+  if (!socket_ring_usable_ || count < 2) return false;
+  ring_receives_.clear();
+  receive_of_event_.assign(static_cast<std::size_t>(count), -1);
+  for (int i = 0; i < count && ring_receives_.size() < kReceiveSlots; ++i) {
+    auto* handler = static_cast<IoHandler*>(events[i].data.ptr);
+    // Errors and hang-ups close the connection; nothing to read for them.
+    if (!handler || !(events[i].events & EPOLLIN) || (events[i].events & (EPOLLERR | EPOLLHUP))) {
+      continue;
+    }
+    const int fd = handler->receive_fd();
+    if (fd < 0) continue;
+    receive_of_event_[static_cast<std::size_t>(i)] = static_cast<int>(ring_receives_.size());
+    ring_receives_.push_back({fd, nullptr, kReceiveSlotSize, 0});
+  }
+  // A single receive is as cheap made by its owner.
+  if (ring_receives_.size() < 2 || !ring_ready()) return false;
+  if (!receive_slots_) receive_slots_ = std::make_unique<char[]>(kReceiveSlots * kReceiveSlotSize);
+  for (std::size_t i = 0; i < ring_receives_.size(); ++i) {
+    ring_receives_[i].buffer = receive_slots_.get() + i * kReceiveSlotSize;
+  }
+  if (!socket_ring_->receive_all(ring_receives_)) retire_ring();
+  received_.clear();
+  for (const RingReceive& r : ring_receives_) received_.push_back({r.buffer, r.result, r.capacity});
+  // A receive the ring never made is left to its owner.
+  for (int& receive : receive_of_event_) {
+    if (receive >= 0 && ring_receives_[static_cast<std::size_t>(receive)].result == -ECANCELED) {
+      receive = -1;
+    }
+  }
+  return true;
+}
+
+bool EventLoop::ring_ready() {
+  if (!socket_ring_) socket_ring_ = SocketRing::create(kRingEntries);
+  if (!socket_ring_) socket_ring_usable_ = false;
+  return socket_ring_usable_;
+}
+
+void EventLoop::retire_ring() {
+  // Owners read and write with plain system calls from now on.
+  socket_ring_.reset();
+  socket_ring_usable_ = false;
 }
 
 void EventLoop::run_deferred() {

@@ -12,9 +12,10 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <utility>
 #include <vector>
 
-#include "net/send_ring.hpp"
+#include "net/socket_ring.hpp"
 #include "net/timer_wheel.hpp"
 
 namespace pulsarcpp::net {
@@ -48,9 +49,22 @@ class Flushable {
 class IoHandler {
  public:
   virtual void on_io(std::uint32_t epoll_events) = 0;
+  /// The socket the loop may receive from for this handler when it is readable, before
+  /// on_io(), together with other readable sockets in one system call (on_io() then finds
+  /// the bytes with EventLoop::take_received()); -1 when the handler reads for itself, or
+  /// does not read now.
+  virtual int receive_fd() const noexcept { return -1; }
 
  protected:
   ~IoHandler() = default;
+};
+
+/// What the loop received for a handler before its on_io(): `result` bytes at `data`, from a
+/// read that could have taken `capacity`; 0 when the peer finished sending; else -errno.
+struct ReceivedBytes {
+  const char* data = nullptr;
+  std::int64_t result = 0;
+  std::size_t capacity = 0;
 };
 
 class EventLoop {
@@ -99,6 +113,10 @@ class EventLoop {
   /// then handles events, expired timers and posted work. Returns false once stop() was called.
   bool run_once(int max_wait_ms);
 
+  /// Inside on_io(): what the loop received for that handler (see IoHandler::receive_fd), once;
+  /// nullptr when it received nothing for it. The bytes stay readable until on_io() returns.
+  const ReceivedBytes* take_received() noexcept { return std::exchange(current_received_, nullptr); }
+
   /// Asks for `flusher.flush()` once at the end of this iteration, after every event, timer and
   /// posted function ran: what an iteration produced for one socket goes out in one write.
   void schedule_flush(class Flushable& flusher);
@@ -112,8 +130,11 @@ class EventLoop {
   void run_posted();
   void run_timers();
   void run_flushes();
+  bool receive_together(const epoll_event* events, int count);
   void send_together(const std::vector<Flushable*>& flushers);
   void send_slice(std::span<Flushable* const> flushers);
+  bool ring_ready();
+  void retire_ring();
   void run_deferred();
   int compute_timeout(int max_wait_ms) const;
 
@@ -134,11 +155,17 @@ class EventLoop {
   std::vector<Flushable*> flushes_;
   std::vector<Flushable*> flushing_;  // the round run_flushes() is working through
 
-  // Sends of one flush round, made with one system call (see SendRing); created on first use.
-  std::unique_ptr<SendRing> send_ring_;
-  bool send_ring_usable_ = SendRing::allowed_by_environment();
+  // The receives after one epoll_wait, and the sends of one flush round, each made with one
+  // system call (see SocketRing). The ring and the receive buffers are created on first use.
+  std::unique_ptr<SocketRing> socket_ring_;
+  bool socket_ring_usable_ = SocketRing::allowed_by_environment();
   std::vector<RingSend> ring_sends_;
   std::vector<Flushable*> ring_senders_;
+  std::unique_ptr<char[]> receive_slots_;
+  std::vector<RingReceive> ring_receives_;
+  std::vector<int> receive_of_event_;         // per epoll event: its receive, or -1
+  std::vector<ReceivedBytes> received_;       // per receive: what came
+  const ReceivedBytes* current_received_ = nullptr;  // for the on_io() running
   std::vector<std::function<void()>> deferred_;
 };
 

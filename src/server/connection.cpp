@@ -109,18 +109,16 @@ void HttpConnection::on_io(std::uint32_t events) {
   ctx_.loop.schedule_flush(*this);
 }
 
+int HttpConnection::receive_fd() const noexcept {
+  return !closed_ && reading_allowed() ? fd_ : -1;
+}
+
 void HttpConnection::read_input() {
   while (!closed_ && reading_allowed()) {
-    // Between requests the bytes go through the loop's buffer and only what arrived is kept,
-    // so an idle keep-alive connection holds a few hundred bytes, not a 16 KiB read buffer.
-    const bool between_requests = input_.empty();
-    char* space = between_requests ? ctx_.read_buffer() : input_.prepare(kReadChunk);
-    std::size_t room = between_requests ? LoopContext::kReadBufferSize : input_.writable();
-    ssize_t n = ::recv(fd_, space, room, 0);
+    std::size_t room = 0;
+    const ssize_t n = receive(room);
     if (n > 0) {
-      const auto received = static_cast<std::size_t>(n);
-      if (between_requests) std::memcpy(input_.prepare(received), space, received);
-      input_.commit(received);
+      input_.commit(static_cast<std::size_t>(n));
       process_requests();
       // A full buffer means more may be waiting; otherwise the next recv would only say EAGAIN.
       if (static_cast<std::size_t>(n) < room) break;
@@ -138,6 +136,27 @@ void HttpConnection::read_input() {
     break;
   }
   if (!closed_) update_interest();
+}
+
+ssize_t HttpConnection::receive(std::size_t& room) {
+  if (const net::ReceivedBytes* r = ctx_.loop.take_received()) {
+    // The loop read for us, together with other sockets.
+    room = r->capacity;
+    const auto size = static_cast<std::size_t>(std::max<std::int64_t>(r->result, 0));
+    if (size > 0) std::memcpy(input_.prepare(size), r->data, size);
+    if (r->result < 0) errno = static_cast<int>(-r->result);
+    return static_cast<ssize_t>(r->result);
+  }
+  // Between requests the bytes go through the loop's buffer and only what arrived is kept,
+  // so an idle keep-alive connection holds a few hundred bytes, not a 16 KiB read buffer.
+  const bool between_requests = input_.empty();
+  char* space = between_requests ? ctx_.read_buffer() : input_.prepare(kReadChunk);
+  room = between_requests ? LoopContext::kReadBufferSize : input_.writable();
+  const ssize_t n = ::recv(fd_, space, room, 0);
+  if (n > 0 && between_requests) {
+    std::memcpy(input_.prepare(static_cast<std::size_t>(n)), space, static_cast<std::size_t>(n));
+  }
+  return n;
 }
 
 // The client shut its side while a handler or stream still works for it. With nothing unread

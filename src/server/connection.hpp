@@ -40,6 +40,7 @@ class HttpConnection final : public net::IoHandler,
   void abort() { close(); }
 
   void on_io(std::uint32_t events) override;
+  int receive_fd() const noexcept override;
   void flush() override;
   net::PendingOutput pending_output() const noexcept override;
   void output_sent(std::size_t bytes) noexcept override;
@@ -49,6 +50,7 @@ class HttpConnection final : public net::IoHandler,
   enum class Step { next, wait, stop };
 
   void read_input();
+  ssize_t receive(std::size_t& room);
   void process_requests();
   Step process_one();
   Step wait_for_body(std::size_t head_bytes);

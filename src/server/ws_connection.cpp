@@ -113,8 +113,8 @@ void WsConnection::read_input() {
     const std::string_view carry = pending();
     const std::size_t carried = carry.size();
     if (carried > 0) std::memcpy(buffer, carry.data(), carried);  // no memcpy from nullptr
-    const std::size_t room = capacity - carried;
-    ssize_t n = ::recv(fd_, buffer + carried, room, 0);
+    std::size_t room = capacity - carried;
+    ssize_t n = receive(buffer + carried, room);
     if (n > 0) {
       keep_pending({});
       last_activity_ms_ = ctx_.loop.now_ms();
@@ -133,6 +133,27 @@ void WsConnection::read_input() {
   // At the end of the iteration, so the loop can send for many connections at once.
   request_flush();
 }
+
+// One read into `space`: what the loop received for us together with other sockets, else
+// from the socket. `room` becomes what the read could have taken.
+ssize_t WsConnection::receive(char* space, std::size_t& room) {
+  if (const net::ReceivedBytes* r = ctx_.loop.take_received()) {
+    // What is carried in front is a frame header or a control frame at most, so a receive
+    // slot always fits behind it.
+    const auto size = static_cast<std::size_t>(std::max<std::int64_t>(r->result, 0));
+    if (size > room) {  // cannot happen; reads as a failed socket
+      errno = EOVERFLOW;
+      return -1;
+    }
+    if (size > 0) std::memcpy(space, r->data, size);
+    room = r->capacity;
+    if (r->result < 0) errno = static_cast<int>(-r->result);
+    return static_cast<ssize_t>(r->result);
+  }
+  return ::recv(fd_, space, room, 0);
+}
+
+int WsConnection::receive_fd() const noexcept { return finished_ || lingering_ ? -1 : fd_; }
 
 void WsConnection::handle_frames(std::span<char> input) {
   std::size_t used = 0;

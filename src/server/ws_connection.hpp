@@ -61,6 +61,7 @@ class WsConnection final : public net::IoHandler,
   void cork_end();
 
   void on_io(std::uint32_t events) override;
+  int receive_fd() const noexcept override;
   void flush() override;
   net::PendingOutput pending_output() const noexcept override;
   void output_sent(std::size_t bytes) noexcept override;
@@ -70,6 +71,7 @@ class WsConnection final : public net::IoHandler,
 
  private:
   void read_input();
+  ssize_t receive(char* space, std::size_t& room);
   void handle_frames(std::span<char> input);
   void handle_event(const ws::ReadEvent& event);
   void on_peer_close(std::uint16_t code, std::string_view reason);

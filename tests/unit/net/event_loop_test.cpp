@@ -316,7 +316,7 @@ class SocketFlusher final : public Flushable {
 };
 
 TEST(EventLoopTest, TheSendsOfAFlushRoundGoTogetherBeforeTheFlushes) {
-  if (!SendRing::create()) GTEST_SKIP() << "io_uring is not available here";
+  if (!SocketRing::create()) GTEST_SKIP() << "io_uring is not available here";
   EventLoop loop;
   test::SocketPair a, b;
   const std::string to_a = test::stream_piece(0, 300);
@@ -337,7 +337,7 @@ TEST(EventLoopTest, TheSendsOfAFlushRoundGoTogetherBeforeTheFlushes) {
 }
 
 TEST(EventLoopTest, WhatTheLoopCouldNotSendIsLeftToTheFlush) {
-  if (!SendRing::create()) GTEST_SKIP() << "io_uring is not available here";
+  if (!SocketRing::create()) GTEST_SKIP() << "io_uring is not available here";
   EventLoop loop;
   test::SocketPair a, b;  // small buffers: a megabyte does not fit
   const std::string big = test::stream_piece(0, 1 << 20);
@@ -355,7 +355,7 @@ TEST(EventLoopTest, WhatTheLoopCouldNotSendIsLeftToTheFlush) {
 }
 
 TEST(EventLoopTest, ARoundLargerThanTheRingIsSentInSlices) {
-  if (!SendRing::create()) GTEST_SKIP() << "io_uring is not available here";
+  if (!SocketRing::create()) GTEST_SKIP() << "io_uring is not available here";
   EventLoop loop;
   constexpr std::size_t kSockets = 300;  // more than one ring's worth of sends
   std::vector<std::unique_ptr<test::SocketPair>> pairs;
@@ -454,6 +454,104 @@ TEST(EventLoopTest, WorkPostedBeforeStopStillRuns) {
   loop.post([&] { order.push_back(2); });
   loop.run();
   EXPECT_EQ(order, (std::vector<int>{1, 2}));
+}
+
+// A connection's reading side in miniature: it may let the loop receive for it, and reads
+// for itself what the loop did not.
+struct SocketReader final : IoHandler {
+  SocketReader(EventLoop& loop, int fd, bool lets_loop_receive)
+      : loop(loop), fd(fd), lets_loop_receive(lets_loop_receive) {}
+  int receive_fd() const noexcept override { return lets_loop_receive ? fd : -1; }
+  void on_io(std::uint32_t) override {
+    if (const ReceivedBytes* r = loop.take_received()) {
+      ++received_by_loop;
+      result = r->result;
+      if (r->result > 0) got.append(r->data, static_cast<std::size_t>(r->result));
+      second_take_empty = loop.take_received() == nullptr;
+      return;
+    }
+    char buffer[4096];
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    result = n;
+    if (n > 0) got.append(buffer, static_cast<std::size_t>(n));
+  }
+  EventLoop& loop;
+  int fd;
+  bool lets_loop_receive;
+  int received_by_loop = 0;
+  std::int64_t result = -1;
+  bool second_take_empty = false;
+  std::string got;
+};
+
+// Three socket pairs whose server sides (writer) are watched by readers; the test writes
+// from the client sides (reader) so all three are readable in the same iteration.
+struct ThreeReaders {
+  ThreeReaders(EventLoop& loop, bool first_lets_loop = true) {
+    for (int i = 0; i < 3; ++i) {
+      readers.push_back(std::make_unique<SocketReader>(loop, pairs[i].writer, i > 0 || first_lets_loop));
+      EXPECT_EQ(loop.add(pairs[i].writer, EPOLLIN, readers.back().get()), 0);
+    }
+  }
+  void send(int i, std::string_view bytes) {
+    EXPECT_EQ(::send(pairs[i].reader, bytes.data(), bytes.size(), 0),
+              static_cast<ssize_t>(bytes.size()));
+  }
+  test::SocketPair pairs[3];
+  std::vector<std::unique_ptr<SocketReader>> readers;
+};
+
+TEST(EventLoopTest, ReadableSocketsAreReceivedTogetherBeforeTheirHandlersRun) {
+  if (!SocketRing::create()) GTEST_SKIP() << "io_uring is not available here";
+  EventLoop loop;
+  ThreeReaders three(loop);
+  three.send(0, "zero");
+  three.send(1, test::stream_piece(0, 1000));
+  ::shutdown(three.pairs[2].reader, SHUT_WR);  // the third peer finished sending
+  loop.run_once(1000);
+  EXPECT_EQ(three.readers[0]->got, "zero");
+  EXPECT_EQ(three.readers[1]->got, test::stream_piece(0, 1000));
+  EXPECT_EQ(three.readers[2]->result, 0);
+  for (auto& reader : three.readers) {
+    EXPECT_EQ(reader->received_by_loop, 1);
+    EXPECT_TRUE(reader->second_take_empty);  // once, and only for its own handler
+  }
+}
+
+TEST(EventLoopTest, AHandlerThatReadsForItselfIsLeftItsBytes) {
+  if (!SocketRing::create()) GTEST_SKIP() << "io_uring is not available here";
+  EventLoop loop;
+  ThreeReaders three(loop, /*first_lets_loop=*/false);
+  three.send(0, "mine");
+  three.send(1, "one");
+  three.send(2, "two");
+  loop.run_once(1000);
+  EXPECT_EQ(three.readers[0]->received_by_loop, 0);
+  EXPECT_EQ(three.readers[0]->got, "mine");
+  EXPECT_EQ(three.readers[1]->received_by_loop, 1);
+  EXPECT_EQ(three.readers[2]->got, "two");
+}
+
+TEST(EventLoopTest, ASingleReadableSocketReadsForItself) {
+  EventLoop loop;
+  ThreeReaders three(loop);
+  three.send(1, "alone");
+  loop.run_once(1000);
+  EXPECT_EQ(three.readers[1]->received_by_loop, 0);
+  EXPECT_EQ(three.readers[1]->got, "alone");
+}
+
+TEST(EventLoopTest, WithIoUringSwitchedOffHandlersReadForThemselves) {
+  ::setenv("PULSARCPP_IO_URING", "0", 1);
+  EventLoop loop;
+  ::unsetenv("PULSARCPP_IO_URING");
+  ThreeReaders three(loop);
+  three.send(0, "a");
+  three.send(1, "b");
+  three.send(2, "c");
+  loop.run_once(1000);
+  for (auto& reader : three.readers) EXPECT_EQ(reader->received_by_loop, 0);
+  EXPECT_EQ(three.readers[0]->got + three.readers[1]->got + three.readers[2]->got, "abc");
 }
 
 TEST(EventLoopTest, ReadableDescriptorCallsItsHandler) {

@@ -1,4 +1,4 @@
-#include "net/send_ring.hpp"
+#include "net/socket_ring.hpp"
 
 #include <linux/io_uring.h>
 #include <sys/mman.h>
@@ -14,8 +14,8 @@
 namespace pulsarcpp::net {
 namespace {
 
-// One send takes at most this much; the owner's own send() takes what is left.
-constexpr std::size_t kMaxSendSize = std::size_t{1} << 30;
+// One operation moves at most this much; the owner's own call moves what is left.
+constexpr std::size_t kMaxTransferSize = std::size_t{1} << 30;
 
 int io_uring_setup(unsigned entries, io_uring_params* params) noexcept {
   return static_cast<int>(::syscall(__NR_io_uring_setup, entries, params));
@@ -43,19 +43,19 @@ void* map_region(int fd, std::size_t size, off_t offset) noexcept {
 
 }  // namespace
 
-bool SendRing::allowed_by_environment() noexcept {
+bool SocketRing::allowed_by_environment() noexcept {
   const char* setting = std::getenv("PULSARCPP_IO_URING");
   return !(setting && std::strcmp(setting, "0") == 0);
 }
 
-std::unique_ptr<SendRing> SendRing::create(unsigned entries) {
+std::unique_ptr<SocketRing> SocketRing::create(unsigned entries) {
   if (!allowed_by_environment()) return nullptr;
-  std::unique_ptr<SendRing> ring(new SendRing());
+  std::unique_ptr<SocketRing> ring(new SocketRing());
   if (!ring->map(entries)) return nullptr;
   return ring;
 }
 
-bool SendRing::map(unsigned entries) {
+bool SocketRing::map(unsigned entries) {
   io_uring_params params{};
   // SUBMIT_ALL (5.18): a bad entry does not stop the others, so every submitted send completes.
   // COOP_TASKRUN (5.19): no interrupt to run completions; we collect them in the same call.
@@ -92,7 +92,7 @@ bool SendRing::map(unsigned entries) {
   return true;
 }
 
-SendRing::~SendRing() {
+SocketRing::~SocketRing() {
   if (sqes_map_.address) ::munmap(sqes_map_.address, sqes_map_.size);
   if (cq_ring_.address && cq_ring_.address != sq_ring_.address) {
     ::munmap(cq_ring_.address, cq_ring_.size);
@@ -101,63 +101,88 @@ SendRing::~SendRing() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-bool SendRing::send_all(std::span<RingSend> sends) noexcept {
-  for (std::size_t done = 0; done < sends.size(); done += sq_entries_) {
-    const std::size_t count = std::min<std::size_t>(sq_entries_, sends.size() - done);
-    if (!send_chunk(sends.subspan(done, count))) {
-      for (RingSend& s : sends.subspan(done + count)) s.result = -ECANCELED;
+bool SocketRing::send_all(std::span<RingSend> sends) noexcept { return run_all(sends); }
+
+bool SocketRing::receive_all(std::span<RingReceive> receives) noexcept {
+  return run_all(receives);
+}
+
+template <typename Operation>
+bool SocketRing::run_all(std::span<Operation> operations) noexcept {
+  for (std::size_t done = 0; done < operations.size(); done += sq_entries_) {
+    const std::size_t count = std::min<std::size_t>(sq_entries_, operations.size() - done);
+    if (!run_chunk(operations.subspan(done, count))) {
+      for (Operation& op : operations.subspan(done + count)) op.result = -ECANCELED;
       return false;
     }
   }
   return true;
 }
 
-bool SendRing::send_chunk(std::span<RingSend> sends) noexcept {
+namespace {
+void prepare(io_uring_sqe& sqe, const RingSend& send) noexcept {
+  sqe.opcode = IORING_OP_SEND;
+  sqe.fd = send.fd;
+  sqe.addr = reinterpret_cast<std::uint64_t>(send.data);
+  sqe.len = static_cast<std::uint32_t>(std::min(send.size, kMaxTransferSize));
+  sqe.msg_flags = MSG_NOSIGNAL | MSG_DONTWAIT;
+}
+
+void prepare(io_uring_sqe& sqe, const RingReceive& receive) noexcept {
+  sqe.opcode = IORING_OP_RECV;
+  sqe.fd = receive.fd;
+  sqe.addr = reinterpret_cast<std::uint64_t>(receive.buffer);
+  sqe.len = static_cast<std::uint32_t>(std::min(receive.capacity, kMaxTransferSize));
+  sqe.msg_flags = MSG_DONTWAIT;
+}
+}  // namespace
+
+template <typename Operation>
+bool SocketRing::run_chunk(std::span<Operation> operations) noexcept {
   const unsigned tail = *sq_tail_;  // only we write the SQ tail
-  const auto count = static_cast<unsigned>(sends.size());
+  const auto count = static_cast<unsigned>(operations.size());
   for (unsigned i = 0; i < count; ++i) {
     const unsigned slot = (tail + i) & *sq_mask_;
     io_uring_sqe& sqe = sqes_[slot];
     std::memset(&sqe, 0, sizeof sqe);
-    sqe.opcode = IORING_OP_SEND;
-    sqe.fd = sends[i].fd;
-    sqe.addr = reinterpret_cast<std::uint64_t>(sends[i].data);
-    sqe.len = static_cast<std::uint32_t>(std::min(sends[i].size, kMaxSendSize));
-    sqe.msg_flags = MSG_NOSIGNAL | MSG_DONTWAIT;
+    prepare(sqe, operations[i]);
     sqe.user_data = i;
     sq_array_[slot] = slot;
-    sends[i].result = -ECANCELED;
+    operations[i].result = -ECANCELED;
   }
   const unsigned head = load_acquire(sq_head_);
   store_release(sq_tail_, tail + count);
-  // Waiting for all of them costs nothing extra: non-blocking sends complete during submission.
-  // The wait makes that a guarantee, so no buffer is still referenced once we return.
+  // Waiting for all of them costs nothing extra: non-blocking operations complete during
+  // submission. The wait makes that a guarantee, so no buffer is still referenced once we
+  // return.
   io_uring_enter(fd_, count, count, IORING_ENTER_GETEVENTS);
   // Whatever the call returned (an interrupted wait included), the kernel's SQ head says how
   // many it took. Each taken entry completes (SUBMIT_ALL), and must have before any buffer may
   // change. Entries it never took stay in the ring, which is then retired.
   const unsigned taken = load_acquire(sq_head_) - head;
-  const bool waited = wait_for(taken, sends);
+  const bool waited = wait_for(taken, operations);
   return waited && taken == count;
 }
 
-bool SendRing::wait_for(unsigned completions, std::span<RingSend> sends) noexcept {
-  unsigned reaped = reap(sends);
+template <typename Operation>
+bool SocketRing::wait_for(unsigned completions, std::span<Operation> operations) noexcept {
+  unsigned reaped = reap(operations);
   while (reaped < completions) {
     const int r = io_uring_enter(fd_, 0, completions - reaped, IORING_ENTER_GETEVENTS);
     if (r < 0 && errno != EINTR) return false;
-    reaped += reap(sends);
+    reaped += reap(operations);
   }
   return true;
 }
 
-unsigned SendRing::reap(std::span<RingSend> sends) noexcept {
+template <typename Operation>
+unsigned SocketRing::reap(std::span<Operation> operations) noexcept {
   unsigned head = *cq_head_;  // only we write the CQ head
   const unsigned tail = load_acquire(cq_tail_);
   unsigned reaped = 0;
   for (; head != tail; ++head, ++reaped) {
     const io_uring_cqe& cqe = cqes_[head & *cq_mask_];
-    if (cqe.user_data < sends.size()) sends[cqe.user_data].result = cqe.res;
+    if (cqe.user_data < operations.size()) operations[cqe.user_data].result = cqe.res;
   }
   store_release(cq_head_, head);
   return reaped;

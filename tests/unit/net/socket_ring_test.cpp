@@ -1,4 +1,4 @@
-#include "net/send_ring.hpp"
+#include "net/socket_ring.hpp"
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -22,7 +22,7 @@ using test::stream_piece;
 // The ring, or a skipped test where this kernel (or a sandbox) offers no io_uring: the loop
 // then sends with send() as before, which the connection tests cover.
 #define RING_OR_SKIP(name, ...)               \
-  auto name = SendRing::create(__VA_ARGS__);  \
+  auto name = SocketRing::create(__VA_ARGS__);  \
   if (!name) GTEST_SKIP() << "io_uring is not available here"
 
 // Fills the socket's send buffer until it would block.
@@ -32,7 +32,7 @@ void fill(int fd) {
   }
 }
 
-TEST(SendRing, SendsEachBufferOnItsSocket) {
+TEST(SocketRing, SendsEachBufferOnItsSocket) {
   RING_OR_SKIP(ring);
   std::vector<std::unique_ptr<SocketPair>> pairs;
   std::vector<std::string> payloads;
@@ -51,7 +51,7 @@ TEST(SendRing, SendsEachBufferOnItsSocket) {
   }
 }
 
-TEST(SendRing, AFullSocketSaysEagainAtOnceAndTheOthersStillGo) {
+TEST(SocketRing, AFullSocketSaysEagainAtOnceAndTheOthersStillGo) {
   RING_OR_SKIP(ring);
   SocketPair full;
   SocketPair open;
@@ -65,7 +65,7 @@ TEST(SendRing, AFullSocketSaysEagainAtOnceAndTheOthersStillGo) {
   EXPECT_EQ(open.read_up_to(1000), payload);
 }
 
-TEST(SendRing, APartialSendSaysHowMuchWent) {
+TEST(SocketRing, APartialSendSaysHowMuchWent) {
   RING_OR_SKIP(ring);
   SocketPair pair;  // small buffers
   const std::string payload = stream_piece(0, 1 << 20);
@@ -77,7 +77,7 @@ TEST(SendRing, APartialSendSaysHowMuchWent) {
   EXPECT_EQ(pair.read_up_to(went + 1), payload.substr(0, went));
 }
 
-TEST(SendRing, ABrokenPeerIsAnErrorNotASignal) {
+TEST(SocketRing, ABrokenPeerIsAnErrorNotASignal) {
   RING_OR_SKIP(ring);
   SocketPair other;
   int fds[2];
@@ -92,7 +92,7 @@ TEST(SendRing, ABrokenPeerIsAnErrorNotASignal) {
   ::close(fds[0]);
 }
 
-TEST(SendRing, ABadDescriptorFailsOnlyItsOwnSend) {
+TEST(SocketRing, ABadDescriptorFailsOnlyItsOwnSend) {
   RING_OR_SKIP(ring);
   SocketPair pair;
   const std::string payload = "hello";
@@ -104,7 +104,7 @@ TEST(SendRing, ABadDescriptorFailsOnlyItsOwnSend) {
   EXPECT_EQ(pair.read_up_to(100), payload);
 }
 
-TEST(SendRing, MoreSendsThanEntriesTakeSeveralRounds) {
+TEST(SocketRing, MoreSendsThanEntriesTakeSeveralRounds) {
   RING_OR_SKIP(ring, 4);
   std::vector<std::unique_ptr<SocketPair>> pairs;
   std::vector<std::string> payloads;
@@ -125,20 +125,43 @@ TEST(SendRing, MoreSendsThanEntriesTakeSeveralRounds) {
   }
 }
 
-TEST(SendRing, NothingToSendIsFine) {
+TEST(SocketRing, ReceivesWhatEachSocketHolds) {
+  RING_OR_SKIP(ring);
+  SocketPair a, b, empty, finished;
+  const std::string to_a = stream_piece(0, 300);
+  ASSERT_EQ(::send(a.reader, to_a.data(), to_a.size(), 0), 300);  // the pair works both ways
+  ASSERT_EQ(::send(b.reader, "hello", 5, 0), 5);
+  ::shutdown(finished.reader, SHUT_WR);
+  char buffers[4][512];
+  std::vector<RingReceive> receives{{a.writer, buffers[0], 512, 0},
+                                    {b.writer, buffers[1], 3, 0},  // less room than bytes
+                                    {empty.writer, buffers[2], 512, 0},
+                                    {finished.writer, buffers[3], 512, 0}};
+  ASSERT_TRUE(ring->receive_all(receives));
+  EXPECT_EQ(receives[0].result, 300);
+  EXPECT_EQ(std::string(buffers[0], 300), to_a);
+  EXPECT_EQ(receives[1].result, 3);
+  EXPECT_EQ(std::string(buffers[1], 3), "hel");
+  EXPECT_EQ(receives[2].result, -EAGAIN);  // nothing there: no waiting
+  EXPECT_EQ(receives[3].result, 0);        // the peer finished sending
+  char rest[8];
+  EXPECT_EQ(::recv(b.writer, rest, sizeof rest, 0), 2);  // what did not fit is still there
+}
+
+TEST(SocketRing, NothingToSendIsFine) {
   RING_OR_SKIP(ring);
   std::vector<RingSend> none;
   EXPECT_TRUE(ring->send_all(none));
 }
 
-TEST(SendRing, TheEnvironmentCanSwitchItOff) {
+TEST(SocketRing, TheEnvironmentCanSwitchItOff) {
   ::setenv("PULSARCPP_IO_URING", "0", 1);
-  EXPECT_FALSE(SendRing::allowed_by_environment());
-  EXPECT_EQ(SendRing::create(), nullptr);
+  EXPECT_FALSE(SocketRing::allowed_by_environment());
+  EXPECT_EQ(SocketRing::create(), nullptr);
   ::setenv("PULSARCPP_IO_URING", "1", 1);
-  EXPECT_TRUE(SendRing::allowed_by_environment());
+  EXPECT_TRUE(SocketRing::allowed_by_environment());
   ::unsetenv("PULSARCPP_IO_URING");
-  EXPECT_TRUE(SendRing::allowed_by_environment());
+  EXPECT_TRUE(SocketRing::allowed_by_environment());
 }
 
 }  // namespace
