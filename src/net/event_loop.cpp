@@ -241,7 +241,9 @@ bool EventLoop::receive_together(const epoll_event* events, int count) {
   }
   // A single receive is as cheap made by its owner.
   if (ring_receives_.size() < 2 || !ring_ready()) return false;
-  if (!receive_slots_) receive_slots_ = std::make_unique<char[]>(kReceiveSlots * kReceiveSlotSize);
+  if (!receive_slots_) {
+    receive_slots_ = std::make_unique_for_overwrite<char[]>(kReceiveSlots * kReceiveSlotSize);
+  }
   for (std::size_t i = 0; i < ring_receives_.size(); ++i) {
     ring_receives_[i].buffer = receive_slots_.get() + i * kReceiveSlotSize;
   }

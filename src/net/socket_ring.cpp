@@ -57,7 +57,7 @@ std::unique_ptr<SocketRing> SocketRing::create(unsigned entries) {
 
 bool SocketRing::map(unsigned entries) {
   io_uring_params params{};
-  // SUBMIT_ALL (5.18): a bad entry does not stop the others, so every submitted send completes.
+  // SUBMIT_ALL (5.18): a bad entry does not stop the others, so every submitted one completes.
   // COOP_TASKRUN (5.19): no interrupt to run completions; we collect them in the same call.
   params.flags = IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN;
   fd_ = io_uring_setup(entries, &params);

@@ -39,6 +39,15 @@ std::string expected_body(int count, std::size_t size) {
   return body;
 }
 
+// A fresh client still gets /a ("A"): what went before did not wedge the server.
+void expect_still_serving(const TestServer& server) {
+  RawClient next(server.port());
+  ASSERT_TRUE(next.send(get_request("/a")));
+  auto r = next.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "A");
+}
+
 AsyncGenerator<std::string> counted_chunks(int count, std::size_t size,
                                            std::shared_ptr<std::atomic<int>> produced) {
   for (int i = 0; i < count; ++i) {
@@ -202,11 +211,7 @@ TEST(StreamingTest, AStreamThatThrowsANonStdExceptionStillEndsItsResponse) {
   ASSERT_TRUE(client.wait_closed());
   EXPECT_NE(client.buffer().find("7\r\npartial\r\n"), std::string::npos);
   EXPECT_FALSE(client.buffer().ends_with("0\r\n\r\n"));
-  RawClient next(server.port());
-  ASSERT_TRUE(next.send(get_request("/a")));
-  auto r = next.read_response();
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->body, "A");
+  expect_still_serving(server);
 }
 
 // The request's views (body, headers, path) point into the connection's input buffer, which a
@@ -298,11 +303,7 @@ TEST(StreamingTest, ClientResetMidStreamDestroysTheGenerator) {
     client.abort();
   }
   EXPECT_TRUE(destroyed->wait(10s));
-  RawClient next(server.port());
-  ASSERT_TRUE(next.send(get_request("/a")));
-  auto r = next.read_response();
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->body, "A");
+  expect_still_serving(server);
 }
 
 TEST(StreamingTest, ClientCloseDuringASlowTickerDestroysTheGenerator) {
@@ -319,11 +320,7 @@ TEST(StreamingTest, ClientCloseDuringASlowTickerDestroysTheGenerator) {
     client.close();  // an orderly FIN, while the generator sleeps between items
   }
   EXPECT_TRUE(destroyed->wait(10s));
-  RawClient next(server.port());
-  ASSERT_TRUE(next.send(get_request("/a")));
-  auto r = next.read_response();
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->body, "A");
+  expect_still_serving(server);
 }
 
 TEST(StreamingTest, ForcedStopDestroysAGeneratorWaitingBetweenItems) {
@@ -439,11 +436,7 @@ TEST(StreamingTest, AClientThatLeavesDuringASuspendedHandlerIsClosedAtOnce) {
   }
   *go = true;
   EXPECT_TRUE(finished->wait(10s));  // the handler ran to its end; its answer had nowhere to go
-  RawClient next(server.port());
-  ASSERT_TRUE(next.send(get_request("/a")));
-  auto r = next.read_response();
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->body, "A");
+  expect_still_serving(server);
 }
 
 TEST(StreamingTest, RequestsPipelinedBeforeTheClientShutAreStillAnswered) {
