@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -111,6 +112,36 @@ TEST(PipeliningTest, ByteByByteOnOneConnection) {
   auto responses = client.read_responses(4);
   ASSERT_EQ(responses.size(), 4u);
   EXPECT_EQ(bodies(responses), kMixedBodies);
+}
+
+TEST(PipeliningTest, ManyClientsWritingAtOnceEachGetTheirOwnAnswers) {
+  // Sockets readable together are received from with one system call where io_uring is there,
+  // into slots smaller than some of these requests; each client must still get its own answers,
+  // in order, whatever was read for it by the loop and whatever it read on by itself.
+  TestServer server(echo_app());
+  constexpr int kClients = 24;
+  std::vector<std::unique_ptr<RawClient>> clients;
+  std::vector<std::string> streams;
+  std::vector<std::string> bodies_sent;
+  for (int i = 0; i < kClients; ++i) {
+    clients.push_back(std::make_unique<RawClient>(server.port()));
+    bodies_sent.push_back(std::string(1000 + 300 * i, static_cast<char>('a' + i)));
+    streams.push_back(kMixed + "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                      std::to_string(bodies_sent.back().size()) + "\r\n\r\n" +
+                      bodies_sent.back());
+  }
+  for (std::size_t part = 0; part < 3; ++part) {
+    for (int i = 0; i < kClients; ++i) {
+      const std::size_t third = streams[i].size() / 3 + 1;
+      ASSERT_TRUE(clients[i]->send(std::string_view(streams[i]).substr(part * third, third)));
+    }
+  }
+  for (int i = 0; i < kClients; ++i) {
+    auto responses = clients[i]->read_responses(5);
+    std::vector<std::string> expected = kMixedBodies;
+    expected.push_back("echo:" + bodies_sent[i]);
+    EXPECT_EQ(bodies(responses), expected) << "client " << i;
+  }
 }
 
 TEST(PipeliningTest, LargeBodiesInSmallPiecesWhileTheBufferGrows) {
