@@ -127,7 +127,10 @@ bool EventLoop::run_once(int max_wait_ms) {
     auto* handler = static_cast<IoHandler*>(events[i].data.ptr);
     if (handler) {
       const int receive = received ? receive_of_event_[i] : -1;
-      current_received_ = receive >= 0 ? &received_[static_cast<std::size_t>(receive)] : nullptr;
+      // A receive the ring never made (-ECANCELED) is left to its owner.
+      current_received_ = receive >= 0 && ring_receives_[receive].result != -ECANCELED
+                              ? &ring_receives_[receive]
+                              : nullptr;
       handler->on_io(events[i].events);
       current_received_ = nullptr;
     } else {
@@ -248,14 +251,6 @@ bool EventLoop::receive_together(const epoll_event* events, int count) {
     ring_receives_[i].buffer = receive_slots_.get() + i * kReceiveSlotSize;
   }
   if (!socket_ring_->receive_all(ring_receives_)) retire_ring();
-  received_.clear();
-  for (const RingReceive& r : ring_receives_) received_.push_back({r.buffer, r.result, r.capacity});
-  // A receive the ring never made is left to its owner.
-  for (int& receive : receive_of_event_) {
-    if (receive >= 0 && ring_receives_[static_cast<std::size_t>(receive)].result == -ECANCELED) {
-      receive = -1;
-    }
-  }
   return true;
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -25,6 +26,12 @@ struct PendingOutput {
   int fd = -1;
   const char* data = nullptr;
   std::size_t size = 0;
+
+  /// What of `output` is not sent yet, `sent` bytes in.
+  static PendingOutput unsent(int fd, const std::string& output, std::size_t sent) noexcept {
+    if (sent >= output.size()) return {};
+    return {fd, output.data() + sent, output.size() - sent};
+  }
 };
 
 /// Something that batches its writes until the end of a loop iteration.
@@ -57,14 +64,6 @@ class IoHandler {
 
  protected:
   ~IoHandler() = default;
-};
-
-/// What the loop received for a handler before its on_io(): `result` bytes at `data`, from a
-/// read that could have taken `capacity`; 0 when the peer finished sending; else -errno.
-struct ReceivedBytes {
-  const char* data = nullptr;
-  std::int64_t result = 0;
-  std::size_t capacity = 0;
 };
 
 class EventLoop {
@@ -115,7 +114,7 @@ class EventLoop {
 
   /// Inside on_io(): what the loop received for that handler (see IoHandler::receive_fd), once;
   /// nullptr when it received nothing for it. The bytes stay readable until on_io() returns.
-  const ReceivedBytes* take_received() noexcept { return std::exchange(current_received_, nullptr); }
+  const RingReceive* take_received() noexcept { return std::exchange(current_received_, nullptr); }
 
   /// Asks for `flusher.flush()` once at the end of this iteration, after every event, timer and
   /// posted function ran: what an iteration produced for one socket goes out in one write.
@@ -163,9 +162,8 @@ class EventLoop {
   std::vector<Flushable*> ring_senders_;
   std::unique_ptr<char[]> receive_slots_;
   std::vector<RingReceive> ring_receives_;
-  std::vector<int> receive_of_event_;         // per epoll event: its receive, or -1
-  std::vector<ReceivedBytes> received_;       // per receive: what came
-  const ReceivedBytes* current_received_ = nullptr;  // for the on_io() running
+  std::vector<int> receive_of_event_;              // per epoll event: its receive, or -1
+  const RingReceive* current_received_ = nullptr;  // for the on_io() running
   std::vector<std::function<void()>> deferred_;
 };
 

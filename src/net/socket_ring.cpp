@@ -101,6 +101,15 @@ SocketRing::~SocketRing() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+long RingReceive::copy_to(char* dest) const noexcept {
+  if (result < 0) {
+    errno = static_cast<int>(-result);
+    return -1;
+  }
+  if (result > 0) std::memcpy(dest, buffer, size());
+  return static_cast<long>(result);
+}
+
 bool SocketRing::send_all(std::span<RingSend> sends) noexcept { return run_all(sends); }
 
 bool SocketRing::receive_all(std::span<RingReceive> receives) noexcept {

@@ -38,6 +38,12 @@ struct RingReceive {
   char* buffer = nullptr;
   std::size_t capacity = 0;
   std::int64_t result = 0;
+
+  /// The bytes received: none for an error or the peer's end.
+  std::size_t size() const noexcept { return result > 0 ? static_cast<std::size_t>(result) : 0; }
+  /// Copies the bytes to `dest` (room for size()) and returns what recv() would have: the
+  /// count, 0, or -1 with errno set.
+  long copy_to(char* dest) const noexcept;
 };
 
 class SocketRing {

@@ -139,13 +139,10 @@ void HttpConnection::read_input() {
 }
 
 ssize_t HttpConnection::receive(std::size_t& room) {
-  if (const net::ReceivedBytes* r = ctx_.loop.take_received()) {
+  if (const net::RingReceive* r = ctx_.loop.take_received()) {
     // The loop read for us, together with other sockets.
     room = r->capacity;
-    const auto size = static_cast<std::size_t>(std::max<std::int64_t>(r->result, 0));
-    if (size > 0) std::memcpy(input_.prepare(size), r->data, size);
-    if (r->result < 0) errno = static_cast<int>(-r->result);
-    return static_cast<ssize_t>(r->result);
+    return r->copy_to(input_.prepare(r->size()));
   }
   // Between requests the bytes go through the loop's buffer and only what arrived is kept,
   // so an idle keep-alive connection holds a few hundred bytes, not a 16 KiB read buffer.
@@ -497,8 +494,8 @@ void HttpConnection::discard_input() {
 }
 
 net::PendingOutput HttpConnection::pending_output() const noexcept {
-  if (closed_ || lingering_ || write_blocked_ || output_sent_ >= output_.size()) return {};
-  return {fd_, output_.data() + output_sent_, output_.size() - output_sent_};
+  if (closed_ || lingering_ || write_blocked_) return {};
+  return net::PendingOutput::unsent(fd_, output_, output_sent_);
 }
 
 void HttpConnection::output_sent(std::size_t bytes) noexcept { output_sent_ += bytes; }

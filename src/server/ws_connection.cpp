@@ -137,18 +137,15 @@ void WsConnection::read_input() {
 // One read into `space`: what the loop received for us together with other sockets, else
 // from the socket. `room` becomes what the read could have taken.
 ssize_t WsConnection::receive(char* space, std::size_t& room) {
-  if (const net::ReceivedBytes* r = ctx_.loop.take_received()) {
+  if (const net::RingReceive* r = ctx_.loop.take_received()) {
     // What is carried in front is a frame header or a control frame at most, so a receive
     // slot always fits behind it.
-    const auto size = static_cast<std::size_t>(std::max<std::int64_t>(r->result, 0));
-    if (size > room) {  // cannot happen; reads as a failed socket
+    if (r->size() > room) {  // cannot happen; reads as a failed socket
       errno = EOVERFLOW;
       return -1;
     }
-    if (size > 0) std::memcpy(space, r->data, size);
     room = r->capacity;
-    if (r->result < 0) errno = static_cast<int>(-r->result);
-    return static_cast<ssize_t>(r->result);
+    return r->copy_to(space);
   }
   return ::recv(fd_, space, room, 0);
 }
@@ -424,8 +421,8 @@ void WsConnection::flush() {
 }
 
 net::PendingOutput WsConnection::pending_output() const noexcept {
-  if (finished_ || write_blocked_ || output_sent_ >= output_.size()) return {};
-  return {fd_, output_.data() + output_sent_, output_.size() - output_sent_};
+  if (finished_ || write_blocked_) return {};
+  return net::PendingOutput::unsent(fd_, output_, output_sent_);
 }
 
 void WsConnection::output_sent(std::size_t bytes) noexcept { output_sent_ += bytes; }

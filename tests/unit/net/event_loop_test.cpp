@@ -463,10 +463,10 @@ struct SocketReader final : IoHandler {
       : loop(loop), fd(fd), lets_loop_receive(lets_loop_receive) {}
   int receive_fd() const noexcept override { return lets_loop_receive ? fd : -1; }
   void on_io(std::uint32_t) override {
-    if (const ReceivedBytes* r = loop.take_received()) {
+    if (const RingReceive* r = loop.take_received()) {
       ++received_by_loop;
       result = r->result;
-      if (r->result > 0) got.append(r->data, static_cast<std::size_t>(r->result));
+      if (r->result > 0) got.append(r->buffer, r->size());
       second_take_empty = loop.take_received() == nullptr;
       return;
     }
