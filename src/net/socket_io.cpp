@@ -23,9 +23,9 @@ void drop_sent_front(std::string& output, std::size_t& sent) noexcept {
 }
 }  // namespace
 
-SendStatus send_pending(int fd, std::string& output, std::size_t& sent) noexcept {
+SendStatus send_pending(int fd, std::string& output, std::size_t& sent, int flags) noexcept {
   while (sent < output.size()) {
-    ssize_t n = ::send(fd, output.data() + sent, output.size() - sent, MSG_NOSIGNAL);
+    ssize_t n = ::send(fd, output.data() + sent, output.size() - sent, MSG_NOSIGNAL | flags);
     if (n > 0) {
       sent += static_cast<std::size_t>(n);
       continue;

@@ -427,8 +427,8 @@ net::PendingOutput WsConnection::pending_output() const noexcept {
 
 void WsConnection::output_sent(std::size_t bytes) noexcept { output_sent_ += bytes; }
 
-bool WsConnection::send_output() {
-  switch (net::send_pending(fd_, output_, output_sent_)) {
+bool WsConnection::send_output(int flags) {
+  switch (net::send_pending(fd_, output_, output_sent_, flags)) {
     case net::SendStatus::done:
       return true;
     case net::SendStatus::blocked:
@@ -511,7 +511,10 @@ void WsConnection::start_lingering() {
 
 void WsConnection::continue_lingering() {
   if (!write_shut_) {
-    if (!send_output()) return end_lingering();
+    // When the client sent its close frame the socket closes right after this send: MSG_MORE
+    // holds the last segment back so that the close adds the FIN to it, one segment instead
+    // of two for both ends to process.
+    if (!send_output(peer_sent_close_ ? MSG_MORE : 0)) return end_lingering();
     if (write_blocked_) {
       set_interest(EPOLLOUT);
       return;

@@ -85,7 +85,7 @@ class WsConnection final : public net::IoHandler,
   bool append_compressed(ws::Opcode opcode, std::string_view payload);
   void queue_close_frame(std::uint16_t code, std::string_view reason);
   void request_flush();
-  bool send_output();
+  bool send_output(int flags = 0);
   void update_interest();
   void arm_idle_timer();
   // graceful: a close frame is queued; send it and wait for the client's FIN before closing.

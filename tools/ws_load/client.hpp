@@ -149,6 +149,7 @@ class Worker {
 
   // Read by the controller while the worker runs.
   std::atomic<std::uint64_t> progress{0};  // stats().counted, refreshed each iteration
+  std::atomic<bool> warming_flag{false};  // entered the warm-up, where the load starts
   std::atomic<bool> drained_flag{false};
   std::atomic<bool> closed_flag{false};
 
@@ -187,7 +188,18 @@ class Worker {
         errno != EINPROGRESS) {
       return connect_failed(c, "connect(): " + std::string(std::strerror(errno)), now);
     }
-    register_fd(c, EPOLLOUT);
+    // Over loopback the TCP handshake has usually completed by the time connect() returns
+    // EINPROGRESS, so the request is sent at once; send() answers EAGAIN while it has not, and
+    // the request then waits for EPOLLOUT. Either way the first write is the whole request.
+    begin_handshake(c);
+    switch (try_send(c)) {
+      case SendResult::done:
+        return register_fd(c, kInputEvents);
+      case SendResult::blocked:
+        return register_fd(c, kInputEvents | EPOLLOUT);
+      case SendResult::failed:
+        return connect_failed(c, "connect: " + std::string(std::strerror(errno)), now);
+    }
   }
 
   /// Queues a masked data frame.
@@ -254,6 +266,7 @@ class Worker {
  private:
   static constexpr std::uint64_t kMaxPayload = 64ull << 20;
   static constexpr std::int64_t kCloseTimeoutUs = 3'000'000;
+  static constexpr std::uint32_t kInputEvents = EPOLLIN | EPOLLRDHUP;
 
   void enter(Phase p, std::int64_t now) {
     phase_ = p;
@@ -264,6 +277,7 @@ class Worker {
       }
     }
     behaviour_.on_phase(*this, p);
+    if (p == Phase::warmup) warming_flag.store(true, std::memory_order_release);
     if (p == Phase::close) {
       // Connections still connecting are abandoned: nothing to close gracefully.
       for (auto& c : conns_) {
@@ -284,7 +298,7 @@ class Worker {
   void set_output_interest(Conn& c, bool want) {
     if (c.want_output == want) return;
     epoll_event ev{};
-    ev.events = EPOLLIN | (want ? EPOLLOUT : 0u);
+    ev.events = kInputEvents | (want ? EPOLLOUT : 0u);
     ev.data.ptr = &c;
     ::epoll_ctl(epfd_, EPOLL_CTL_MOD, c.fd, &ev);
     c.want_output = want;
@@ -307,6 +321,21 @@ class Worker {
   }
 
   void flush(Conn& c, std::int64_t now) {
+    switch (try_send(c)) {
+      case SendResult::done:
+        return set_output_interest(c, false);
+      case SendResult::blocked:
+        return set_output_interest(c, true);
+      case SendResult::failed:
+        return lost(c, "send(): " + std::string(std::strerror(errno)), now);
+    }
+  }
+
+  enum class SendResult : std::uint8_t { done, blocked, failed };
+
+  /// Sends what c.out holds until it is all sent or the socket is full; leaves errno set on
+  /// failure.
+  SendResult try_send(Conn& c) {
     while (c.out_sent < c.out.size()) {
       const ssize_t n =
           ::send(c.fd, c.out.data() + c.out_sent, c.out.size() - c.out_sent, MSG_NOSIGNAL);
@@ -315,45 +344,41 @@ class Worker {
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        set_output_interest(c, true);
-        return;
-      }
-      lost(c, "send(): " + std::string(std::strerror(errno)), now);
-      return;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return SendResult::blocked;
+      return SendResult::failed;
     }
     c.out.clear();
     c.out_sent = 0;
-    set_output_interest(c, false);
+    return SendResult::done;
+  }
+
+  /// Puts the upgrade request in c.out.
+  void begin_handshake(Conn& c) {
+    Handshake h = make_handshake(shared_.host_header, c.target, rng_);
+    c.expected_accept = std::move(h.expected_accept);
+    c.out = std::move(h.request);
+    c.out_sent = 0;
+    c.state = Conn::State::handshaking;
   }
 
   void handle(Conn& c, std::uint32_t events, std::int64_t now) {
     if (c.fd < 0) return;
-    if (c.state == Conn::State::connecting) {
-      int err = 0;
-      socklen_t len = sizeof err;
-      ::getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
-      if (err != 0) return connect_failed(c, "connect: " + std::string(std::strerror(err)), now);
-      if (!(events & EPOLLOUT)) return;
-      Handshake h = make_handshake(shared_.host_header, c.target, rng_);
-      c.expected_accept = std::move(h.expected_accept);
-      c.out = std::move(h.request);
-      c.out_sent = 0;
-      c.state = Conn::State::handshaking;
-      set_output_interest(c, false);
-      flush(c, now);
-      return;
-    }
-    if (events & EPOLLOUT) flush(c, now);
-    if (c.fd >= 0 && (events & (EPOLLIN | EPOLLERR | EPOLLHUP))) read(c, now);
+    // A connect that fails later shows as EPOLLERR; the send in flush() then reports it.
+    if (events & (EPOLLOUT | EPOLLERR)) flush(c, now);
+    if (c.fd >= 0 && (events & (EPOLLIN | EPOLLERR | EPOLLHUP))) read(c, events, now);
   }
 
-  void read(Conn& c, std::int64_t now) {
+  void read(Conn& c, std::uint32_t events, std::int64_t now) {
     while (c.fd >= 0) {
       const ssize_t n = ::recv(c.fd, buffer_.data(), buffer_.size(), 0);
       if (n > 0) {
         consume(c, buffer_.data(), static_cast<std::size_t>(n), now);
-        if (static_cast<std::size_t>(n) < buffer_.size()) return;
+        if (static_cast<std::size_t>(n) < buffer_.size()) {
+          // The server's FIN came before this read, which emptied the socket: the stream has
+          // ended, and the recv() that would return 0 is not needed.
+          if (c.fd >= 0 && (events & EPOLLRDHUP)) end_of_stream(c, now);
+          return;
+        }
         continue;
       }
       if (n < 0 && errno == EINTR) continue;

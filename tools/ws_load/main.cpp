@@ -156,6 +156,9 @@ class Controller {
       sleep_s(opt_.settle_s);
       set_phase(Phase::warmup);
     }
+    // The load starts when a worker enters the warm-up; with --warmup 0 a worker could
+    // otherwise see the measure phase first and never start.
+    wait_flag(&Worker::warming_flag, 5, "warm-up start");
     wait_progress("warm-up", opt_.warmup_s, false);
     const double cpu_before = cpu();
     const auto t0 = std::chrono::steady_clock::now();

@@ -176,9 +176,10 @@ class ExampleServer {
 
 /**
  * Starts examples/<name> on a free port and resolves once it accepts connections. When the port
- * was taken in between (the program says so and exits), it tries again on another one.
+ * was taken in between (the program says so and exits), it tries again on another one. `cwd`
+ * serves other programs of the build (bench/ servers) that need no example folder.
  */
-export async function startExample(name, { threads = 2, env = {} } = {}) {
+export async function startExample(name, { threads = 2, env = {}, cwd = exampleDir(name) } = {}) {
   const binary = path.join(buildDir, name);
   if (!existsSync(binary)) {
     throw new Error(`${binary} does not exist: build it first (cmake --build --preset release ` +
@@ -188,7 +189,7 @@ export async function startExample(name, { threads = 2, env = {} } = {}) {
   for (let attempt = 0; attempt < START_ATTEMPTS; ++attempt) {
     const port = await freePort();
     const child = spawn(binary, [], {
-      cwd: exampleDir(name),
+      cwd,
       env: { ...process.env, PORT: String(port), THREADS: String(threads), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
