@@ -35,6 +35,10 @@ EventLoop::EventLoop() : now_ms_(clock_ms()), wheel_(now_ms_) {
 
 EventLoop::~EventLoop() {
   if (current_loop == this) current_loop = nullptr;
+  // Handlers may be gone by now: what is still queued is made, and nobody is told.
+  settling_.swap(chores_);
+  for (RingChore& chore : settling_) chore.result = -ECANCELED;
+  settle_chores(false);
   ::close(wake_fd_);
   ::close(epoll_fd_);
 }
@@ -48,21 +52,103 @@ std::int64_t EventLoop::clock_ms() noexcept {
       .count();
 }
 
+namespace {
+// What a queued chore does, made with its own system call.
+int run_directly(const RingChore& chore) noexcept {
+  int r = 0;
+  switch (chore.kind) {
+    case RingChore::Kind::epoll_add:
+    case RingChore::Kind::epoll_modify: {
+      epoll_event ev = chore.event;
+      const int op = chore.kind == RingChore::Kind::epoll_add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+      r = epoll_ctl(chore.epoll_fd, op, chore.fd, &ev);
+      break;
+    }
+    case RingChore::Kind::close:
+      r = ::close(chore.fd);
+      break;
+  }
+  return r == 0 ? 0 : errno;
+}
+
+RingChore epoll_chore(RingChore::Kind kind, int epoll_fd, int fd, std::uint32_t events,
+                      IoHandler* handler) noexcept {
+  RingChore chore{kind, fd, epoll_fd, {}, 0};
+  chore.event.events = events;
+  chore.event.data.ptr = handler;
+  return chore;
+}
+}  // namespace
+
 int EventLoop::add(int fd, std::uint32_t events, IoHandler* handler) noexcept {
-  epoll_event ev{};
-  ev.events = events;
-  ev.data.ptr = handler;
-  return epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : errno;
+  const RingChore chore = epoll_chore(RingChore::Kind::epoll_add, epoll_fd_, fd, events, handler);
+  return queue_chore(chore) ? 0 : run_directly(chore);
 }
 
 int EventLoop::modify(int fd, std::uint32_t events, IoHandler* handler) noexcept {
-  epoll_event ev{};
-  ev.events = events;
-  ev.data.ptr = handler;
-  return epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) == 0 ? 0 : errno;
+  const RingChore chore =
+      epoll_chore(RingChore::Kind::epoll_modify, epoll_fd_, fd, events, handler);
+  return queue_chore(chore) ? 0 : run_directly(chore);
 }
 
-void EventLoop::remove(int fd) noexcept { epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr); }
+void EventLoop::remove(int fd) noexcept {
+  run_chores();  // an ADD or MOD still queued for fd would otherwise come after the DEL
+  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+}
+
+void EventLoop::close_socket(int fd) noexcept {
+  const RingChore chore{RingChore::Kind::close, fd, -1, {}, 0};
+  if (!queue_chore(chore)) run_directly(chore);
+}
+
+// Only on the loop's own thread while it runs: every iteration submits what is queued before
+// it waits, and nothing else touches the queue.
+bool EventLoop::queue_chore(RingChore chore) {
+  if (current_loop != this || !socket_ring_usable_) return false;
+  if (chore.kind != RingChore::Kind::close && !ring_epoll_ctl_usable_) return false;
+  if (!ring_ready()) return false;
+  chores_.push_back(chore);
+  return true;
+}
+
+// Submits the queued chores by themselves (when no sends could take them along).
+void EventLoop::run_chores() {
+  while (!chores_.empty()) {
+    settling_.swap(chores_);
+    if (!socket_ring_usable_) {
+      for (RingChore& chore : settling_) chore.result = -ECANCELED;  // made directly below
+    } else if (!socket_ring_->submit({settling_, {}, {}})) {
+      retire_ring();
+    }
+    settle_chores(true);
+  }
+}
+
+// After a submission: a chore the ring did not make (it failed, or this kernel has no
+// IORING_OP_EPOLL_CTL) is made directly; a registration that still failed is reported to its
+// handler as a failed socket, which then closes (and may queue more chores).
+void EventLoop::settle_chores(bool notify) {
+  for (RingChore& chore : settling_) {
+    const bool epoll_op = chore.kind != RingChore::Kind::close;
+    if (epoll_op && (chore.result == -EINVAL || chore.result == -EOPNOTSUPP)) {
+      ring_epoll_ctl_usable_ = false;
+      chore.result = -ECANCELED;
+    }
+    if (chore.result == -ECANCELED) chore.result = -run_directly(chore);
+  }
+  std::vector<IoHandler*> unregistered;  // rare: only a failed ADD allocates
+  for (const RingChore& chore : settling_) {
+    if (chore.kind != RingChore::Kind::epoll_add || chore.result == 0) continue;
+    if (auto* handler = static_cast<IoHandler*>(chore.event.data.ptr)) {
+      unregistered.push_back(handler);
+    }
+  }
+  settling_.clear();
+  // Told once every chore is made and the list is free again: a handler may queue more.
+  if (notify) {
+    for (IoHandler* handler : unregistered) handler->on_io(EPOLLERR | EPOLLHUP);
+  }
+}
 
 void EventLoop::post(std::function<void()> fn) {
   bool must_wake = false;
@@ -119,6 +205,7 @@ void EventLoop::run() {
 
 bool EventLoop::run_once(int max_wait_ms) {
   current_loop = this;
+  run_chores();  // queued between iterations (a listener started before run(), tests)
   epoll_event events[kMaxEvents];
   int count = epoll_wait(epoll_fd_, events, kMaxEvents, compute_timeout(max_wait_ms));
   now_ms_ = clock_ms();
@@ -187,20 +274,25 @@ void EventLoop::run_timers() {
 }
 
 void EventLoop::run_flushes() {
-  // A flush may schedule another (a connection resumed by a write): it runs in the next round.
-  while (!flushes_.empty()) {
-    flushing_.swap(flushes_);
-    send_together(flushing_);
-    for (Flushable* flusher : flushing_) {
-      flusher->flush_scheduled_ = false;
-      flusher->flush();
+  do {
+    // A flush may schedule another (a connection resumed by a write): it runs in the next round.
+    while (!flushes_.empty()) {
+      flushing_.swap(flushes_);
+      send_together(flushing_);  // takes the queued chores along
+      for (Flushable* flusher : flushing_) {
+        flusher->flush_scheduled_ = false;
+        flusher->flush();
+      }
+      flushing_.clear();
     }
-    flushing_.clear();
-  }
+    // What the flushes queued (the close after a last send), or all of it when nothing was
+    // sent. A failed registration reported now may schedule a flush.
+    run_chores();
+  } while (!flushes_.empty());
 }
 
 void EventLoop::send_together(const std::vector<Flushable*>& flushers) {
-  if (!socket_ring_usable_ || flushers.size() < 2) return;
+  if (!socket_ring_usable_ || (flushers.size() < 2 && chores_.empty())) return;
   // In slices of one ring's worth, so a fan-out to thousands of sockets needs no more memory.
   for (std::size_t from = 0; from < flushers.size() && socket_ring_usable_; from += kRingEntries) {
     const std::size_t to = std::min<std::size_t>(from + kRingEntries, flushers.size());
@@ -214,17 +306,19 @@ void EventLoop::send_slice(std::span<Flushable* const> flushers) {
   for (Flushable* flusher : flushers) {
     const PendingOutput output = flusher->pending_output();
     if (output.size == 0) continue;
-    ring_sends_.push_back({output.fd, output.data, output.size, 0});
+    ring_sends_.push_back({output.fd, output.data, output.size, 0, output.flags});
     ring_senders_.push_back(flusher);
   }
-  // A single send is as cheap made by its owner.
-  if (ring_sends_.size() < 2 || !ring_ready()) return;
-  if (!socket_ring_->send_all(ring_sends_)) retire_ring();
+  // A single send is as cheap made by its owner, unless chores make the call anyway.
+  if ((ring_sends_.size() < 2 && chores_.empty()) || !ring_ready()) return;
+  settling_.swap(chores_);
+  if (!socket_ring_->submit({settling_, ring_sends_, {}})) retire_ring();
   for (std::size_t i = 0; i < ring_sends_.size(); ++i) {
     if (ring_sends_[i].result > 0) {
       ring_senders_[i]->output_sent(static_cast<std::size_t>(ring_sends_[i].result));
     }
   }
+  settle_chores(true);
 }
 
 bool EventLoop::receive_together(const epoll_event* events, int count) {
@@ -261,7 +355,8 @@ bool EventLoop::ring_ready() {
 }
 
 void EventLoop::retire_ring() {
-  // Owners read and write with plain system calls from now on.
+  // Owners read and write with plain system calls from now on; so does the loop with its
+  // chores (settle_chores() makes those the ring left).
   socket_ring_.reset();
   socket_ring_usable_ = false;
 }

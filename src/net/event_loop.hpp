@@ -26,11 +26,13 @@ struct PendingOutput {
   int fd = -1;
   const char* data = nullptr;
   std::size_t size = 0;
+  int flags = 0;  // added to the send's (MSG_MORE: the socket closes right after)
 
   /// What of `output` is not sent yet, `sent` bytes in.
-  static PendingOutput unsent(int fd, const std::string& output, std::size_t sent) noexcept {
+  static PendingOutput unsent(int fd, const std::string& output, std::size_t sent,
+                              int flags = 0) noexcept {
     if (sent >= output.size()) return {};
-    return {fd, output.data() + sent, output.size() - sent};
+    return {fd, output.data() + sent, output.size() - sent, flags};
   }
 };
 
@@ -82,10 +84,17 @@ class EventLoop {
   /// coroutines and then drives the loop itself).
   void make_current() noexcept;
 
-  // Registration; errors are returned as errno values (0 = success).
+  // Registration; errors are returned as errno values (0 = success). While the loop runs on
+  // this thread, add() and modify() are queued and made with the iteration's sends, in one
+  // system call (see SocketRing), always before the loop waits again: add() then returns 0,
+  // and a registration that fails reaches its handler as on_io(EPOLLERR | EPOLLHUP).
   int add(int fd, std::uint32_t events, IoHandler* handler) noexcept;
   int modify(int fd, std::uint32_t events, IoHandler* handler) noexcept;
+  /// Stops watching `fd` at once (what is queued is made first).
   void remove(int fd) noexcept;
+  /// Closes a socket, which also takes it out of the epoll set; queued like add() and modify().
+  /// The descriptor stays open until then, so its number cannot be reused before.
+  void close_socket(int fd) noexcept;
 
   /// Runs until stop() and until no posted work remains. Call from the owning thread.
   void run();
@@ -132,6 +141,9 @@ class EventLoop {
   bool receive_together(const epoll_event* events, int count);
   void send_together(const std::vector<Flushable*>& flushers);
   void send_slice(std::span<Flushable* const> flushers);
+  bool queue_chore(RingChore chore);
+  void run_chores();
+  void settle_chores(bool notify);
   bool ring_ready();
   void retire_ring();
   void run_deferred();
@@ -160,6 +172,10 @@ class EventLoop {
   bool socket_ring_usable_ = SocketRing::allowed_by_environment();
   std::vector<RingSend> ring_sends_;
   std::vector<Flushable*> ring_senders_;
+  // epoll_ctl and close calls waiting for the next submission, and those just submitted.
+  std::vector<RingChore> chores_;
+  std::vector<RingChore> settling_;
+  bool ring_epoll_ctl_usable_ = true;  // false once the kernel refused IORING_OP_EPOLL_CTL
   std::unique_ptr<char[]> receive_slots_;
   std::vector<RingReceive> ring_receives_;
   std::vector<int> receive_of_event_;              // per epoll event: its receive, or -1

@@ -110,31 +110,30 @@ long RingReceive::copy_to(char* dest) const noexcept {
   return static_cast<long>(result);
 }
 
-bool SocketRing::send_all(std::span<RingSend> sends) noexcept { return run_all(sends); }
-
-bool SocketRing::receive_all(std::span<RingReceive> receives) noexcept {
-  return run_all(receives);
-}
-
-template <typename Operation>
-bool SocketRing::run_all(std::span<Operation> operations) noexcept {
-  for (std::size_t done = 0; done < operations.size(); done += sq_entries_) {
-    const std::size_t count = std::min<std::size_t>(sq_entries_, operations.size() - done);
-    if (!run_chunk(operations.subspan(done, count))) {
-      for (Operation& op : operations.subspan(done + count)) op.result = -ECANCELED;
-      return false;
-    }
-  }
-  return true;
-}
-
 namespace {
+void prepare(io_uring_sqe& sqe, const RingChore& chore) noexcept {
+  switch (chore.kind) {
+    case RingChore::Kind::epoll_add:
+    case RingChore::Kind::epoll_modify:
+      sqe.opcode = IORING_OP_EPOLL_CTL;
+      sqe.fd = chore.epoll_fd;
+      sqe.off = static_cast<std::uint64_t>(chore.fd);
+      sqe.len = chore.kind == RingChore::Kind::epoll_add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
+      sqe.addr = reinterpret_cast<std::uint64_t>(&chore.event);
+      break;
+    case RingChore::Kind::close:
+      sqe.opcode = IORING_OP_CLOSE;
+      sqe.fd = chore.fd;
+      break;
+  }
+}
+
 void prepare(io_uring_sqe& sqe, const RingSend& send) noexcept {
   sqe.opcode = IORING_OP_SEND;
   sqe.fd = send.fd;
   sqe.addr = reinterpret_cast<std::uint64_t>(send.data);
   sqe.len = static_cast<std::uint32_t>(std::min(send.size, kMaxTransferSize));
-  sqe.msg_flags = MSG_NOSIGNAL | MSG_DONTWAIT;
+  sqe.msg_flags = static_cast<std::uint32_t>(MSG_NOSIGNAL | MSG_DONTWAIT | send.flags);
 }
 
 void prepare(io_uring_sqe& sqe, const RingReceive& receive) noexcept {
@@ -144,20 +143,45 @@ void prepare(io_uring_sqe& sqe, const RingReceive& receive) noexcept {
   sqe.len = static_cast<std::uint32_t>(std::min(receive.capacity, kMaxTransferSize));
   sqe.msg_flags = MSG_DONTWAIT;
 }
+
+// The batch's operations numbered as one sequence: chores, then sends, then receives.
+template <typename Visit>
+void visit(const RingBatch& batch, std::size_t index, Visit&& fn) noexcept {
+  if (index < batch.chores.size()) return fn(batch.chores[index]);
+  index -= batch.chores.size();
+  if (index < batch.sends.size()) return fn(batch.sends[index]);
+  fn(batch.receives[index - batch.sends.size()]);
+}
+
+void set_result(const RingBatch& batch, std::size_t index, std::int64_t result) noexcept {
+  visit(batch, index, [result](auto& operation) { operation.result = result; });
+}
 }  // namespace
 
-template <typename Operation>
-bool SocketRing::run_chunk(std::span<Operation> operations) noexcept {
+bool SocketRing::submit(RingBatch batch) noexcept {
+  const std::size_t total = batch.size();
+  for (std::size_t done = 0; done < total; done += sq_entries_) {
+    const auto count = static_cast<unsigned>(std::min<std::size_t>(sq_entries_, total - done));
+    if (!run_chunk(batch, done, count)) {
+      for (std::size_t i = done + count; i < total; ++i) set_result(batch, i, -ECANCELED);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool SocketRing::run_chunk(const RingBatch& batch, std::size_t first, unsigned count) noexcept {
   const unsigned tail = *sq_tail_;  // only we write the SQ tail
-  const auto count = static_cast<unsigned>(operations.size());
   for (unsigned i = 0; i < count; ++i) {
     const unsigned slot = (tail + i) & *sq_mask_;
     io_uring_sqe& sqe = sqes_[slot];
     std::memset(&sqe, 0, sizeof sqe);
-    prepare(sqe, operations[i]);
+    visit(batch, first + i, [&sqe](auto& operation) {
+      prepare(sqe, operation);
+      operation.result = -ECANCELED;
+    });
     sqe.user_data = i;
     sq_array_[slot] = slot;
-    operations[i].result = -ECANCELED;
   }
   const unsigned head = load_acquire(sq_head_);
   store_release(sq_tail_, tail + count);
@@ -169,29 +193,29 @@ bool SocketRing::run_chunk(std::span<Operation> operations) noexcept {
   // many it took. Each taken entry completes (SUBMIT_ALL), and must have before any buffer may
   // change. Entries it never took stay in the ring, which is then retired.
   const unsigned taken = load_acquire(sq_head_) - head;
-  const bool waited = wait_for(taken, operations);
+  const bool waited = wait_for(taken, batch, first);
   return waited && taken == count;
 }
 
-template <typename Operation>
-bool SocketRing::wait_for(unsigned completions, std::span<Operation> operations) noexcept {
-  unsigned reaped = reap(operations);
+bool SocketRing::wait_for(unsigned completions, const RingBatch& batch,
+                          std::size_t first) noexcept {
+  unsigned reaped = reap(batch, first);
   while (reaped < completions) {
     const int r = io_uring_enter(fd_, 0, completions - reaped, IORING_ENTER_GETEVENTS);
     if (r < 0 && errno != EINTR) return false;
-    reaped += reap(operations);
+    reaped += reap(batch, first);
   }
   return true;
 }
 
-template <typename Operation>
-unsigned SocketRing::reap(std::span<Operation> operations) noexcept {
+unsigned SocketRing::reap(const RingBatch& batch, std::size_t first) noexcept {
   unsigned head = *cq_head_;  // only we write the CQ head
   const unsigned tail = load_acquire(cq_tail_);
   unsigned reaped = 0;
   for (; head != tail; ++head, ++reaped) {
     const io_uring_cqe& cqe = cqes_[head & *cq_mask_];
-    if (cqe.user_data < operations.size()) operations[cqe.user_data].result = cqe.res;
+    const std::size_t index = first + cqe.user_data;
+    if (index < batch.size()) set_result(batch, index, cqe.res);
   }
   store_release(cq_head_, head);
   return reaped;

@@ -4,14 +4,18 @@
 // one receive; in this kind of VM a system call costs about a microsecond before it does any
 // work, so handing each group to the kernel in one io_uring_enter instead of one call per
 // socket is worth 7-13% of a loop's CPU on small requests (bench/README.md, "The floor").
-// Waiting for readiness stays with epoll.
+// Waiting for readiness stays with epoll. The same call also carries the loop's changes to its
+// epoll set and the closes of its sockets (RingChore), which a connection's first and last
+// moments are made of.
 //
 // Every operation is non-blocking (MSG_DONTWAIT), so the kernel completes each one while
-// submitting: when send_all() or receive_all() returns, no buffer is referenced any more and
-// each result is final. A full socket reports -EAGAIN and its owner falls back to waiting for
-// EPOLLOUT as before; an empty one reports -EAGAIN too.
+// submitting: when submit() returns, no buffer is referenced any more and each result is final.
+// A full socket reports -EAGAIN and its owner falls back to waiting for EPOLLOUT as before; an
+// empty one reports -EAGAIN too. Operations run in the order given: chores, sends, receives.
 //
 // Raw system calls against <linux/io_uring.h>: no library to link, for us or for consumers.
+
+#include <sys/epoll.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -23,12 +27,14 @@ struct io_uring_cqe;
 
 namespace pulsarcpp::net {
 
-/// One send for SocketRing::send_all: `result` receives the byte count or -errno.
+/// One send: `result` receives the byte count or -errno. `flags` are added to
+/// MSG_NOSIGNAL | MSG_DONTWAIT.
 struct RingSend {
   int fd = -1;
   const char* data = nullptr;
   std::size_t size = 0;
   std::int64_t result = 0;
+  int flags = 0;
 };
 
 /// One receive for SocketRing::receive_all: `result` receives the byte count (0: the peer
@@ -46,6 +52,26 @@ struct RingReceive {
   long copy_to(char* dest) const noexcept;
 };
 
+/// A change to an epoll set (epoll_ctl ADD or MOD of `event` for `fd` in `epoll_fd`), or the
+/// close of `fd`. `result` receives 0 or -errno.
+struct RingChore {
+  enum class Kind : std::uint8_t { epoll_add, epoll_modify, close };
+  Kind kind = Kind::close;
+  int fd = -1;
+  int epoll_fd = -1;
+  epoll_event event{};
+  std::int64_t result = 0;
+};
+
+/// What one submit() hands to the kernel, in this order.
+struct RingBatch {
+  std::span<RingChore> chores;
+  std::span<RingSend> sends;
+  std::span<RingReceive> receives;
+
+  std::size_t size() const noexcept { return chores.size() + sends.size() + receives.size(); }
+};
+
 class SocketRing {
  public:
   /// A ring for up to `entries` operations per system call, or nullptr when this kernel (or a
@@ -56,11 +82,14 @@ class SocketRing {
   SocketRing(const SocketRing&) = delete;
   SocketRing& operator=(const SocketRing&) = delete;
 
-  /// Sends each entry's bytes and stores its result. Returns false when the ring itself failed
-  /// (then results of sends not made are -ECANCELED and the ring must not be used again).
-  bool send_all(std::span<RingSend> sends) noexcept;
-  /// Receives into each entry's buffer and stores its result; false as for send_all.
-  bool receive_all(std::span<RingReceive> receives) noexcept;
+  /// Runs every operation of the batch, in order, and stores each result. Returns false when
+  /// the ring itself failed (then the results of operations not made are -ECANCELED and the
+  /// ring must not be used again). Batches larger than the ring take one call per ring's worth.
+  bool submit(RingBatch batch) noexcept;
+  /// Sends each entry's bytes and stores its result; false as for submit.
+  bool send_all(std::span<RingSend> sends) noexcept { return submit({{}, sends, {}}); }
+  /// Receives into each entry's buffer and stores its result; false as for submit.
+  bool receive_all(std::span<RingReceive> receives) noexcept { return submit({{}, {}, receives}); }
 
   /// Whether the environment allows the ring (PULSARCPP_IO_URING unset or not "0").
   static bool allowed_by_environment() noexcept;
@@ -73,14 +102,9 @@ class SocketRing {
 
   SocketRing() = default;
   bool map(unsigned entries);
-  template <typename Operation>
-  bool run_all(std::span<Operation> operations) noexcept;
-  template <typename Operation>
-  bool run_chunk(std::span<Operation> operations) noexcept;
-  template <typename Operation>
-  bool wait_for(unsigned completions, std::span<Operation> operations) noexcept;
-  template <typename Operation>
-  unsigned reap(std::span<Operation> operations) noexcept;
+  bool run_chunk(const RingBatch& batch, std::size_t first, unsigned count) noexcept;
+  bool wait_for(unsigned completions, const RingBatch& batch, std::size_t first) noexcept;
+  unsigned reap(const RingBatch& batch, std::size_t first) noexcept;
 
   int fd_ = -1;
   Mapping sq_ring_, cq_ring_, sqes_map_;

@@ -408,6 +408,10 @@ void WsConnection::cork_end() {
 }
 
 void WsConnection::flush() {
+  if (lingering_) {
+    if (!write_blocked_) continue_lingering();  // else EPOLLOUT continues it
+    return;
+  }
   if (finished_ || write_blocked_) return;
   if (!send_output()) {
     finish(ws::close_code::abnormal, {});
@@ -421,9 +425,16 @@ void WsConnection::flush() {
 }
 
 net::PendingOutput WsConnection::pending_output() const noexcept {
-  if (finished_ || write_blocked_) return {};
+  if (write_blocked_ || write_shut_) return {};
+  if (lingering_) return net::PendingOutput::unsent(fd_, output_, output_sent_, last_send_flags());
+  if (finished_) return {};
   return net::PendingOutput::unsent(fd_, output_, output_sent_);
 }
+
+// When the client sent its close frame the socket closes right after the last send: MSG_MORE
+// holds the last segment back so that the close adds the FIN to it, one segment instead of two
+// for both ends to process.
+int WsConnection::last_send_flags() const noexcept { return peer_sent_close_ ? MSG_MORE : 0; }
 
 void WsConnection::output_sent(std::size_t bytes) noexcept { output_sent_ += bytes; }
 
@@ -506,15 +517,13 @@ void WsConnection::finish(int code, std::string_view reason, Ending ending) {
 void WsConnection::start_lingering() {
   lingering_ = true;
   ctx_.loop.wheel().schedule(*this, ctx_.loop.now_ms() + kLingerMs);
-  continue_lingering();
+  // The close frame goes out with the iteration's other sends; flush() goes on from there.
+  ctx_.loop.schedule_flush(*this);
 }
 
 void WsConnection::continue_lingering() {
   if (!write_shut_) {
-    // When the client sent its close frame the socket closes right after this send: MSG_MORE
-    // holds the last segment back so that the close adds the FIN to it, one segment instead
-    // of two for both ends to process.
-    if (!send_output(peer_sent_close_ ? MSG_MORE : 0)) return end_lingering();
+    if (!send_output(last_send_flags())) return end_lingering();
     if (write_blocked_) {
       set_interest(EPOLLOUT);
       return;
@@ -559,7 +568,7 @@ void WsConnection::set_interest(std::uint32_t wanted) {
 
 void WsConnection::release_socket() {
   ctx_.loop.wheel().cancel(*this);
-  ::close(fd_);  // also leaves the epoll set: the descriptor is never duplicated
+  ctx_.loop.close_socket(fd_);  // also leaves the epoll set: the descriptor is never duplicated
   fd_ = -1;
   ctx_.websockets.erase(*this);
   ctx_.open_connections->fetch_sub(1, std::memory_order_relaxed);

@@ -86,6 +86,7 @@ class WsConnection final : public net::IoHandler,
   void queue_close_frame(std::uint16_t code, std::string_view reason);
   void request_flush();
   bool send_output(int flags = 0);
+  int last_send_flags() const noexcept;
   void update_interest();
   void arm_idle_timer();
   // graceful: a close frame is queued; send it and wait for the client's FIN before closing.

@@ -1,8 +1,11 @@
 #include "net/event_loop.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 
 #include <atomic>
@@ -10,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "net/socket_io.hpp"
@@ -585,6 +589,137 @@ TEST(EventLoopTest, ReadableDescriptorCallsItsHandler) {
   loop.remove(fds[0]);
   ::close(fds[0]);
   ::close(fds[1]);
+}
+
+// --- Registrations and closes made inside the loop (queued, made with the iteration's sends) ---
+
+struct EventRecorder final : IoHandler {
+  void on_io(std::uint32_t e) override {
+    ++calls;
+    events |= e;
+  }
+  int calls = 0;
+  std::uint32_t events = 0;
+};
+
+bool is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
+
+TEST(EventLoopTest, ARegistrationMadeInsideTheLoopTakesEffectBeforeItWaitsAgain) {
+  EventLoop loop;
+  test::SocketPair pair;
+  ASSERT_EQ(::send(pair.reader, "x", 1, 0), 1);  // readable from the start
+  EventRecorder handler;
+  int result = -1;
+  loop.post([&] { result = loop.add(pair.writer, EPOLLIN, &handler); });
+  loop.run_once(0);
+  EXPECT_EQ(result, 0);
+  EXPECT_EQ(handler.calls, 0);  // the loop waited before the registration was made
+  loop.run_once(1000);
+  EXPECT_EQ(handler.calls, 1);
+  EXPECT_TRUE(handler.events & EPOLLIN);
+}
+
+TEST(EventLoopTest, ARegistrationThatFailsReachesItsHandlerAsAFailedSocket) {
+  std::FILE* file = std::tmpfile();  // epoll refuses regular files (EPERM)
+  ASSERT_NE(file, nullptr);
+  EventLoop loop;
+  EventRecorder handler;
+  int result = -1;
+  loop.post([&] { result = loop.add(::fileno(file), EPOLLIN, &handler); });
+  loop.run_once(0);
+  if (SocketRing::create()) {
+    EXPECT_EQ(result, 0);  // queued: the answer comes when it is made
+    EXPECT_EQ(handler.calls, 1);
+    EXPECT_EQ(handler.events, static_cast<std::uint32_t>(EPOLLERR | EPOLLHUP));
+  } else {
+    EXPECT_EQ(result, EPERM);  // made at once, answered at once
+    EXPECT_EQ(handler.calls, 0);
+  }
+  std::fclose(file);
+}
+
+TEST(EventLoopTest, ChangesQueuedForOneSocketAreMadeInOrder) {
+  EventLoop loop;
+  test::SocketPair pair;
+  ASSERT_EQ(::send(pair.reader, "x", 1, 0), 1);
+  EventRecorder first, second;
+  loop.post([&] {
+    loop.add(pair.writer, 0, &first);
+    loop.modify(pair.writer, EPOLLIN, &second);
+  });
+  loop.run_once(0);
+  loop.run_once(1000);
+  EXPECT_EQ(first.calls, 0);
+  EXPECT_EQ(second.calls, 1);
+}
+
+TEST(EventLoopTest, RemoveMakesWhatIsQueuedFirst) {
+  EventLoop loop;
+  test::SocketPair pair;
+  ASSERT_EQ(::send(pair.reader, "x", 1, 0), 1);
+  EventRecorder handler;
+  loop.post([&] {
+    loop.add(pair.writer, EPOLLIN, &handler);
+    loop.remove(pair.writer);  // after the queued ADD, not before it
+  });
+  loop.run_once(0);
+  loop.run_once(50);
+  EXPECT_EQ(handler.calls, 0);
+}
+
+TEST(EventLoopTest, ASocketClosedInsideTheLoopIsClosedBeforeItWaitsAgain) {
+  EventLoop loop;
+  test::SocketPair pair;
+  const int fd = std::exchange(pair.writer, -1);
+  bool open_after_the_call = false;
+  loop.post([&] {
+    loop.close_socket(fd);
+    open_after_the_call = is_open(fd);
+  });
+  loop.run_once(0);
+  // Queued, the descriptor stays open (and its number taken) until the iteration ends.
+  EXPECT_EQ(open_after_the_call, SocketRing::create() != nullptr);
+  EXPECT_FALSE(is_open(fd));
+  char byte;
+  EXPECT_EQ(::recv(pair.reader, &byte, 1, 0), 0);  // the peer sees the end
+}
+
+TEST(EventLoopTest, QueuedChoresGoWithASingleSend) {
+  if (!SocketRing::create()) GTEST_SKIP() << "io_uring is not available here";
+  EventLoop loop;
+  test::SocketPair a, closing;
+  SocketFlusher only(a.writer, "hello");
+  const int fd = std::exchange(closing.writer, -1);
+  loop.post([&] {
+    loop.close_socket(fd);
+    loop.schedule_flush(only);  // alone it is left to its owner; with a chore the loop sends it
+  });
+  loop.run_once(0);
+  EXPECT_EQ(only.sent_by_loop, 5u);
+  EXPECT_EQ(a.read_up_to(100), "hello");
+  EXPECT_FALSE(is_open(fd));
+}
+
+TEST(EventLoopTest, ChoresQueuedBetweenIterationsAreMadeBeforeTheNextWait) {
+  EventLoop loop;
+  loop.run_once(0);  // the loop is current on this thread from now on
+  test::SocketPair pair;
+  ASSERT_EQ(::send(pair.reader, "x", 1, 0), 1);
+  EventRecorder handler;
+  EXPECT_EQ(loop.add(pair.writer, EPOLLIN, &handler), 0);
+  loop.run_once(1000);
+  EXPECT_EQ(handler.calls, 1);
+}
+
+TEST(EventLoopTest, ChoresStillQueuedAreMadeWhenTheLoopIsDestroyed) {
+  test::SocketPair pair;
+  const int fd = std::exchange(pair.writer, -1);
+  {
+    EventLoop loop;
+    loop.run_once(0);
+    loop.close_socket(fd);
+  }
+  EXPECT_FALSE(is_open(fd));
 }
 
 }  // namespace

@@ -1,14 +1,20 @@
 #include "net/socket_ring.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/socket_pair.hpp"
@@ -162,6 +168,89 @@ TEST(SocketRing, TheEnvironmentCanSwitchItOff) {
   EXPECT_TRUE(SocketRing::allowed_by_environment());
   ::unsetenv("PULSARCPP_IO_URING");
   EXPECT_TRUE(SocketRing::allowed_by_environment());
+}
+
+TEST(SocketRing, ChoresChangeTheEpollSetAndClose) {
+  RING_OR_SKIP(ring);
+  const int epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+  ASSERT_GE(epoll_fd, 0);
+  SocketPair watched, closed;
+  ASSERT_EQ(::send(watched.reader, "x", 1, 0), 1);
+  std::FILE* file = std::tmpfile();
+  ASSERT_NE(file, nullptr);
+  int marker = 0;
+  std::vector<RingChore> chores{
+      {RingChore::Kind::epoll_add, watched.writer, epoll_fd, {0, {}}, 0},
+      {RingChore::Kind::epoll_modify, watched.writer, epoll_fd, {EPOLLIN, {.ptr = &marker}}, 0},
+      {RingChore::Kind::epoll_add, ::fileno(file), epoll_fd, {EPOLLIN, {}}, 0},
+      {RingChore::Kind::close, std::exchange(closed.writer, -1), -1, {}, 0},
+  };
+  ASSERT_TRUE(ring->submit({chores, {}, {}}));
+  EXPECT_EQ(chores[0].result, 0);
+  EXPECT_EQ(chores[1].result, 0);  // made after the add, in order
+  EXPECT_EQ(chores[2].result, -EPERM);  // a regular file cannot be watched
+  EXPECT_EQ(chores[3].result, 0);
+  epoll_event event{};
+  ASSERT_EQ(::epoll_wait(epoll_fd, &event, 1, 0), 1);
+  EXPECT_EQ(event.data.ptr, &marker);
+  char byte;
+  EXPECT_EQ(::recv(closed.reader, &byte, 1, 0), 0);  // the closed socket's peer sees the end
+  std::fclose(file);
+  ::close(epoll_fd);
+}
+
+TEST(SocketRing, ABatchRunsItsChoresBeforeItsSends) {
+  RING_OR_SKIP(ring);
+  SocketPair open, closing;
+  const std::string payload = "after";
+  std::vector<RingChore> chores{{RingChore::Kind::close, closing.writer, -1, {}, 0}};
+  std::vector<RingSend> sends{{open.writer, payload.data(), payload.size(), 0},
+                              {closing.writer, payload.data(), payload.size(), 0}};
+  closing.writer = -1;
+  ASSERT_TRUE(ring->submit({chores, sends, {}}));
+  EXPECT_EQ(sends[0].result, static_cast<std::int64_t>(payload.size()));
+  EXPECT_EQ(sends[1].result, -EBADF);  // its socket was closed first
+  EXPECT_EQ(open.read_up_to(100), payload);
+}
+
+// A connected TCP pair over loopback (MSG_MORE means something only to TCP).
+struct TcpPair {
+  TcpPair() {
+    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    EXPECT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    EXPECT_EQ(::listen(listener, 1), 0);
+    EXPECT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    EXPECT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    server = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    ::close(listener);
+  }
+  ~TcpPair() {
+    if (client >= 0) ::close(client);
+    if (server >= 0) ::close(server);
+  }
+  int client = -1;
+  int server = -1;
+};
+
+TEST(SocketRing, ASendWithMsgMoreWaitsForTheCloseThatAddsItsFin) {
+  RING_OR_SKIP(ring);
+  TcpPair pair;
+  const std::string payload = "held";
+  std::vector<RingSend> sends{{pair.server, payload.data(), payload.size(), 0, MSG_MORE}};
+  ASSERT_TRUE(ring->send_all(sends));
+  EXPECT_EQ(sends[0].result, static_cast<std::int64_t>(payload.size()));
+  pollfd readable{pair.client, POLLIN, 0};
+  EXPECT_EQ(::poll(&readable, 1, 50), 0) << "a small segment with MSG_MORE is held back";
+  ::close(std::exchange(pair.server, -1));
+  char got[16];
+  EXPECT_EQ(::recv(pair.client, got, sizeof got, 0), 4);  // both come now, together
+  EXPECT_EQ(std::string(got, 4), payload);
+  EXPECT_EQ(::recv(pair.client, got, sizeof got, 0), 0);
 }
 
 }  // namespace
