@@ -108,6 +108,7 @@ bool EventLoop::queue_chore(RingChore chore) {
   if (chore.kind != RingChore::Kind::close && !ring_epoll_ctl_usable_) return false;
   if (!ring_ready()) return false;
   chores_.push_back(chore);
+  if (chore.kind == RingChore::Kind::epoll_add) add_queued_ = true;
   return true;
 }
 
@@ -115,6 +116,7 @@ bool EventLoop::queue_chore(RingChore chore) {
 void EventLoop::run_chores() {
   while (!chores_.empty()) {
     settling_.swap(chores_);
+    add_queued_ = false;
     if (!socket_ring_usable_) {
       for (RingChore& chore : settling_) chore.result = -ECANCELED;  // made directly below
     } else if (!socket_ring_->submit({settling_, {}, {}})) {
@@ -200,6 +202,7 @@ void EventLoop::run() {
   run_posted();
   run_flushes();
   run_deferred();
+  run_chores();
   current_loop = nullptr;
 }
 
@@ -228,6 +231,7 @@ bool EventLoop::run_once(int max_wait_ms) {
   run_posted();
   run_flushes();
   run_deferred();
+  run_chores();
   return !stop_requested_;
 }
 
@@ -285,9 +289,10 @@ void EventLoop::run_flushes() {
       }
       flushing_.clear();
     }
-    // What the flushes queued (the close after a last send), or all of it when nothing was
-    // sent. A failed registration reported now may schedule a flush.
-    run_chores();
+    // An ADD is made before deferred work can destroy its handler, which a failure is reported
+    // to (and which may then schedule a flush). Other chores (the close after a last send) wait
+    // for the end of the iteration, and what deferred work queues joins them there.
+    if (add_queued_) run_chores();
   } while (!flushes_.empty());
 }
 
@@ -312,6 +317,7 @@ void EventLoop::send_slice(std::span<Flushable* const> flushers) {
   // A single send is as cheap made by its owner, unless chores make the call anyway.
   if ((ring_sends_.size() < 2 && chores_.empty()) || !ring_ready()) return;
   settling_.swap(chores_);
+  add_queued_ = false;
   if (!socket_ring_->submit({settling_, ring_sends_, {}})) retire_ring();
   for (std::size_t i = 0; i < ring_sends_.size(); ++i) {
     if (ring_sends_[i].result > 0) {

@@ -175,6 +175,7 @@ class EventLoop {
   // epoll_ctl and close calls waiting for the next submission, and those just submitted.
   std::vector<RingChore> chores_;
   std::vector<RingChore> settling_;
+  bool add_queued_ = false;  // chores_ holds an ADD
   bool ring_epoll_ctl_usable_ = true;  // false once the kernel refused IORING_OP_EPOLL_CTL
   std::unique_ptr<char[]> receive_slots_;
   std::vector<RingReceive> ring_receives_;
