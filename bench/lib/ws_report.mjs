@@ -26,12 +26,14 @@ const SCENARIOS = {
   W4: { figure: "upgrades/s", what: "connect + handshake + close storm" },
 };
 
-// Targets for this project against the peer (per core).
+// Targets for this project against the peer (per core). W4's 2x is judged on efficiency, as
+// BENCHMARKS.md advises: one core of ws_load cannot open connections twice as fast as a peer
+// that keeps up with it, so the upgrades per second of both meet at the load's own limit.
 const TARGETS = {
   W1: { efficiency: 1.3, throughput: 1.0 },
   W2: { efficiency: 1.3, throughput: 1.0 },
   W3: { maxBytes: 400 },
-  W4: { throughput: 2.0 },
+  W4: { efficiency: 2.0, throughput: 1.0 },
 };
 
 function judge(row) {

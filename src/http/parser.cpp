@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "http/field_syntax.hpp"
 #include "http/swar.hpp"
 #include "pulsarcpp/http/request_head.hpp"
 
@@ -44,12 +45,14 @@ constexpr std::array<std::uint8_t, 256> make_char_classes() {
   auto add = [&table](std::string_view chars, int cls) {
     for (char c : chars) table[static_cast<unsigned char>(c)] |= static_cast<std::uint8_t>(cls);
   };
-  constexpr int kAlnum = kTchar | kTargetChar | kRegName;
+  constexpr int kAlnum = kTargetChar | kRegName;
+  for (int c = 0; c < 256; ++c) {
+    if (kTokenChars[static_cast<std::size_t>(c)]) table[c] |= kTchar;  // one tchar set for all
+  }
   for (int c = '0'; c <= '9'; ++c) table[c] |= kAlnum | kHex | kDigit;
   for (int c = 'a'; c <= 'z'; ++c) table[c] |= kAlnum;
   for (int c = 'A'; c <= 'Z'; ++c) table[c] |= kAlnum;
   add("abcdefABCDEF", kHex);
-  add("!#$%&'*+-.^_`|~", kTchar);
   add("-._~!$&'()*+,;=:@/?%[]", kTargetChar);
   // Not RFC 3986, but WHATWG URL serializers (every browser, fetch) leave these unencoded in
   // paths and queries; rejecting them would refuse ordinary browser traffic.

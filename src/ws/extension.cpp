@@ -2,16 +2,13 @@
 
 #include <algorithm>
 
+#include "http/field_syntax.hpp"
+
 namespace pulsarcpp::ws {
 namespace {
 
 constexpr std::string_view kExtensionName = "permessage-deflate";
 constexpr std::uint8_t kMaxBits = 15;
-
-bool is_tchar(char c) noexcept {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -59,7 +56,7 @@ class Scanner {
   std::string_view token() noexcept {
     skip_space();
     const std::size_t start = pos_;
-    while (pos_ < s_.size() && is_tchar(s_[pos_])) ++pos_;
+    while (pos_ < s_.size() && http::is_token_char(s_[pos_])) ++pos_;
     return s_.substr(start, pos_ - start);
   }
   bool value(Value& out) noexcept {
@@ -81,7 +78,7 @@ class Scanner {
         if (pos_ == s_.size()) return false;
         c = s_[pos_++];
       }
-      if (!is_tchar(c)) return false;  // unescaped content must be a token
+      if (!http::is_token_char(c)) return false;  // unescaped content must be a token
       out.push(c);
       ++content;
     }
