@@ -7,9 +7,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <future>
 #include <memory>
+#include <random>
 #include <pulsarcpp/pulsarcpp.hpp>
 
 #include "support/raw_client.hpp"
@@ -21,17 +24,37 @@ namespace {
 using namespace std::chrono_literals;
 using test::RawClient;
 
-// A port nothing listens on right now (the kernel's choice of an ephemeral one).
-std::uint16_t unused_port() {
+// The lowest port the kernel hands out by itself (net.ipv4.ip_local_port_range).
+int first_ephemeral_port() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 32768;
+  range >> low;
+  return low;
+}
+
+bool can_bind(std::uint16_t port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  address.sin_port = htons(port);
+  const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
   ::close(fd);
-  return ntohs(address.sin_port);
+  return bound;
+}
+
+// A port nothing listens on right now, taken below the ephemeral range: an ephemeral one could
+// be handed to another test's client socket or port-0 server (ctest runs tests in parallel)
+// between this check and start()'s bind.
+std::uint16_t unused_port() {
+  int below = std::min(first_ephemeral_port(), 65536) - 1;
+  if (below < 2048) below = 65535;  // no room below the range: take the race
+  std::mt19937 random(std::random_device{}());
+  std::uniform_int_distribution<int> pick(std::max(below - 10000, 1024), below);
+  for (;;) {
+    const auto port = static_cast<std::uint16_t>(pick(random));
+    if (can_bind(port)) return port;
+  }
 }
 
 // Blocks SIGTERM in the calling thread and sends it to the process, where only start()'s
