@@ -1,8 +1,10 @@
 #include "pulsarcpp/server.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -458,19 +460,78 @@ TEST(ServerTest, ApplicationFramingHeadersAreReplaced) {
   EXPECT_EQ(r->body, "abc");
 }
 
-TEST(ServerTest, ContextKnowsThePeer) {
-  TestServer server({.routes = {router::get("/", [](Context& ctx) {
-                       return text(std::string(ctx.remote_address()) + ":" +
-                                   std::to_string(ctx.remote_port()));
-                     })}});
-  RawClient client(server.port());
-  sockaddr_in local{};
+Response peer_text(Context& ctx) {
+  return text(std::string(ctx.remote_address()) + ":" + std::to_string(ctx.remote_port()));
+}
+
+std::uint16_t local_port(int fd) {
+  sockaddr_storage local{};
   socklen_t length = sizeof local;
-  ::getsockname(client.fd(), reinterpret_cast<sockaddr*>(&local), &length);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length);
+  return ntohs(reinterpret_cast<sockaddr_in&>(local).sin_port);  // same offset in sockaddr_in6
+}
+
+TEST(ServerTest, ContextKnowsThePeer) {
+  TestServer server({.routes = {router::get("/", peer_text)}});
+  // Every width of octet, a zero and the largest.
+  RawClient client(server.port(), {.source_address = "127.10.200.255"});
   ASSERT_TRUE(client.send(get_request("/")));
   auto r = client.read_response();
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->body, "127.0.0.1:" + std::to_string(ntohs(local.sin_port)));
+  EXPECT_EQ(r->body, "127.10.200.255:" + std::to_string(local_port(client.fd())));
+}
+
+// The body of GET / from a client of `family` connecting to `address`:port.
+std::string fetch_over(int family, const char* address, std::uint16_t port,
+                       std::uint16_t& client_port) {
+  const int fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_storage server{};
+  socklen_t length = 0;
+  if (family == AF_INET6) {
+    auto& v6 = reinterpret_cast<sockaddr_in6&>(server);
+    v6.sin6_family = AF_INET6;
+    v6.sin6_port = htons(port);
+    ::inet_pton(AF_INET6, address, &v6.sin6_addr);
+    length = sizeof v6;
+  } else {
+    auto& v4 = reinterpret_cast<sockaddr_in&>(server);
+    v4.sin_family = AF_INET;
+    v4.sin_port = htons(port);
+    ::inet_pton(AF_INET, address, &v4.sin_addr);
+    length = sizeof v4;
+  }
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&server), length) != 0) {
+    ::close(fd);
+    return "connect failed";
+  }
+  client_port = local_port(fd);
+  const std::string_view request = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  timeval timeout{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  std::string received;
+  char buffer[4096];
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) {
+    received.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  const std::size_t body = received.find("\r\n\r\n");
+  return body == std::string::npos ? received : received.substr(body + 4);
+}
+
+TEST(ServerTest, ADualStackServerShowsIpv4ClientsAsIpv4) {
+  Server server({.port = 0, .hostname = "::", .routes = {router::get("/", peer_text)},
+                 .threads = 1, .public_dir = ""});
+  try {
+    server.listen();
+  } catch (const StartError& e) {
+    GTEST_SKIP() << "no IPv6 here: " << e.what();
+  }
+  std::uint16_t client_port = 0;
+  const std::string v4 = fetch_over(AF_INET, "127.0.0.1", server.port(), client_port);
+  EXPECT_EQ(v4, "127.0.0.1:" + std::to_string(client_port));
+  const std::string v6 = fetch_over(AF_INET6, "::1", server.port(), client_port);
+  EXPECT_EQ(v6, "::1:" + std::to_string(client_port));
 }
 
 TEST(ServerTest, OffloadOnTheServersWorkerPool) {

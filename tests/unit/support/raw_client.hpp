@@ -26,6 +26,7 @@ using namespace std::chrono_literals;
 struct ClientOptions {
   int receive_buffer = 0;  // SO_RCVBUF before connecting; 0 keeps the default
   bool nodelay = true;     // TCP_NODELAY: each send() leaves as its own segment
+  const char* source_address = nullptr;  // a loopback IPv4 address to connect from
 };
 
 class RawClient {
@@ -45,6 +46,12 @@ class RawClient {
     if (options.nodelay) {
       int on = 1;
       ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    }
+    if (options.source_address) {
+      sockaddr_in source{};
+      source.sin_family = AF_INET;
+      ::inet_pton(AF_INET, options.source_address, &source.sin_addr);
+      ::bind(fd_, reinterpret_cast<sockaddr*>(&source), sizeof source);
     }
     sockaddr_in address{};
     address.sin_family = AF_INET;
