@@ -8,12 +8,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <string>
 #include <utility>
 
+#include "net/sized_append.hpp"
 #include "pulsarcpp/middleware.hpp"
 #include "pulsarcpp/server.hpp"
 #include "server/connection.hpp"
@@ -40,8 +40,7 @@ std::string ipv4_text(const unsigned char* bytes) {
   text.reserve(INET_ADDRSTRLEN - 1);  // in the string's own buffer: no allocation
   for (int i = 0; i < 4; ++i) {
     if (i > 0) text += '.';
-    char digits[3];
-    text.append(digits, std::to_chars(digits, digits + sizeof digits, bytes[i]).ptr);
+    text += net::Decimal(bytes[i]).view();
   }
   return text;
 }

@@ -26,6 +26,7 @@ using namespace std::chrono_literals;
 struct ClientOptions {
   int receive_buffer = 0;  // SO_RCVBUF before connecting; 0 keeps the default
   bool nodelay = true;     // TCP_NODELAY: each send() leaves as its own segment
+  const char* address = "127.0.0.1";     // the server's address, IPv4 or IPv6
   const char* source_address = nullptr;  // a loopback IPv4 address to connect from
 };
 
@@ -34,7 +35,9 @@ class RawClient {
   using Clock = std::chrono::steady_clock;
 
   explicit RawClient(std::uint16_t port, ClientOptions options = {}) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_storage address{};
+    const socklen_t length = server_address(options.address, port, address);
+    fd_ = ::socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd_ < 0) {
       error_ = errno;
       return;
@@ -53,11 +56,7 @@ class RawClient {
       ::inet_pton(AF_INET, options.source_address, &source.sin_addr);
       ::bind(fd_, reinterpret_cast<sockaddr*>(&source), sizeof source);
     }
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0) {
       error_ = errno;
       ::close(fd_);
       fd_ = -1;
@@ -212,6 +211,22 @@ class RawClient {
     std::size_t size = 0;
     if (!detail::parse_size(*length, 10, size)) return true;
     return buffer_.size() >= head_end + 4 + size;
+  }
+
+  // Fills `out` with text:port, IPv6 when the text has a colon; returns its length.
+  static socklen_t server_address(const char* text, std::uint16_t port, sockaddr_storage& out) {
+    if (std::string_view(text).find(':') != std::string_view::npos) {
+      auto& v6 = reinterpret_cast<sockaddr_in6&>(out);
+      v6.sin6_family = AF_INET6;
+      v6.sin6_port = htons(port);
+      ::inet_pton(AF_INET6, text, &v6.sin6_addr);
+      return sizeof v6;
+    }
+    auto& v4 = reinterpret_cast<sockaddr_in&>(out);
+    v4.sin_family = AF_INET;
+    v4.sin_port = htons(port);
+    ::inet_pton(AF_INET, text, &v4.sin_addr);
+    return sizeof v4;
   }
 
   int fd_ = -1;
