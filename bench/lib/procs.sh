@@ -63,14 +63,22 @@ wait_port() {
   return 1
 }
 
-# CPU time of PID so far (user + system, every thread, in clock ticks), from /proc/PID/stat.
+# CPU time of PID so far, every thread, in clock ticks: "USER SYSTEM", from /proc/PID/stat.
+# System time includes the kernel's TCP work done on the server's behalf (sends, and the
+# loopback delivery they trigger).
 cpu_ticks() {
   local stat fields
   stat=$(</proc/"$1"/stat) || return 1
   # Fields after the command name (which may contain spaces): state is field 3, utime 14,
   # stime 15, hence indices 11 and 12 here.
   read -r -a fields <<<"${stat##*) }"
-  echo $((fields[11] + fields[12]))
+  echo "${fields[11]} ${fields[12]}"
 }
 
-ticks_to_seconds() { awk -v t="$1" -v hz="$CLK_TCK" 'BEGIN { printf "%.3f", t / hz }'; }
+# cpu_seconds_between "USER SYSTEM" "USER SYSTEM": "TOTAL SYSTEM" seconds spent in between.
+cpu_seconds_between() {
+  awk -v before="$1" -v after="$2" -v hz="$CLK_TCK" 'BEGIN {
+    split(before, b, " "); split(after, a, " ")
+    printf "%.3f %.3f\n", (a[1] - b[1] + a[2] - b[2]) / hz, (a[2] - b[2]) / hz
+  }'
+}

@@ -1,12 +1,13 @@
 // Turns bench/run's measurements into Markdown tables.
 //   node report.mjs RUNS_TSV [SYSCALLS_TSV]
-// RUNS_TSV columns: mode scenario side pair rps requests cpu_s p99_ms non2xx sockerr checked
-// bad check. One section per mode ("per-core", "all-cores"), scenarios in file order.
+// RUNS_TSV columns: mode scenario side pair rps requests cpu_s sys_s p99_ms non2xx sockerr
+// checked bad check. One section per mode ("per-core", "all-cores"), scenarios in file order.
+// Sides: peer, ours, and floor (bench/floor, beside H1 and H2), which gets a table of its own.
 // Figures are medians over the pairs; ratios are the medians of the per-pair ratios ours/peer.
 // A run with a wrong answer (failed curl check, a bad body or status in the verified warm-up,
 // any non-2xx response) counts as zero; socket errors are flagged but keep their figures.
 
-import { count, median, ms, ratio, readTsv } from "./tables.mjs";
+import { count, ms, percent, ratio, readTsv, scenarioRuns } from "./tables.mjs";
 
 const [runsFile, syscallsFile] = process.argv.slice(2);
 if (!runsFile) {
@@ -35,6 +36,7 @@ function judge(row) {
     wrong,
     rps: wrong ? 0 : Number(row.rps),
     efficiency: wrong ? 0 : cpu > 0 ? requests / cpu : NaN,
+    kernelShare: cpu > 0 ? Number(row.sys_s) / cpu : NaN,
     p99: Number(row.p99_ms),
   };
 }
@@ -44,26 +46,16 @@ function section(mode, rows) {
   const notes = [];
   const scenarios = [...new Set(rows.map((r) => r.scenario))];
   out.push("| scenario | peer req/s | ours req/s | ratio | peer req/CPU-s | ours req/CPU-s | ratio " +
-           "| peer p99 | ours p99 |");
-  out.push("|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+           "| peer p99 | ours p99 | kernel share peer / ours |");
+  out.push("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
   for (const scenario of scenarios) {
-    const runs = rows.filter((r) => r.scenario === scenario);
-    const side = (name) => runs.filter((r) => r.side === name);
-    const flag = (name) => (side(name).some((r) => r.problems.length) ? " ⚠" : "");
-    const cell = (name, key, format) =>
-      side(name).length ? format(median(side(name).map((r) => r[key]))) + flag(name) : "—";
-    const pairRatios = (key) => {
-      const ratios = [];
-      for (const peer of side("peer")) {
-        const ours = side("ours").find((r) => r.pair === peer.pair);
-        if (ours && peer[key] > 0) ratios.push(ours[key] / peer[key]);
-      }
-      return ratio(median(ratios));
-    };
+    const { runs, cell, pairRatio } = scenarioRuns(rows, scenario);
     out.push(`| ${scenario} | ${cell("peer", "rps", count)} | ${cell("ours", "rps", count)} | ` +
-             `${pairRatios("rps")} | ${cell("peer", "efficiency", count)} | ` +
-             `${cell("ours", "efficiency", count)} | ${pairRatios("efficiency")} | ` +
-             `${cell("peer", "p99", ms)} | ${cell("ours", "p99", ms)} |`);
+             `${ratio(pairRatio("ours", "peer", "rps"))} | ${cell("peer", "efficiency", count)} | ` +
+             `${cell("ours", "efficiency", count)} | ` +
+             `${ratio(pairRatio("ours", "peer", "efficiency"))} | ` +
+             `${cell("peer", "p99", ms)} | ${cell("ours", "p99", ms)} | ` +
+             `${cell("peer", "kernelShare", percent)} / ${cell("ours", "kernelShare", percent)} |`);
     if (runs.every((r) => !Number.isFinite(r.p99))) {
       notes.push(`- ${scenario}: no p99, wrk's latency percentiles are broken for pipelined ` +
                  "requests (wg/wrk#236)");
@@ -80,15 +72,40 @@ function section(mode, rows) {
     ? "Per core: server on CPU 0 (ours THREADS=1), wrk on CPU 1"
     : "All cores: servers unpinned (ours THREADS=0, every CPU), wrk on CPU 1";
   const runsTable = [
-    "| scenario | side | pair | req/s | requests | CPU s | req/CPU-s | p99 |",
-    "|---|---|--:|--:|--:|--:|--:|--:|",
+    "| scenario | side | pair | req/s | requests | CPU s | kernel | req/CPU-s | p99 |",
+    "|---|---|--:|--:|--:|--:|--:|--:|--:|",
     ...rows.map((r) => `| ${r.scenario} | ${r.side} | ${r.pair} | ${count(r.rps)} | ` +
                        `${count(Number(r.requests))} | ${Number(r.cpu_s).toFixed(2)} | ` +
-                       `${count(r.efficiency)} | ${ms(r.p99)} |`),
+                       `${percent(r.kernelShare)} | ${count(r.efficiency)} | ${ms(r.p99)} |`),
   ];
+  const kernelNote = "Kernel share: the server's system time over its CPU time (the kernel's " +
+                     "TCP work for it included).";
   return [`### ${title}`, "", `Medians of ${pairs} pair(s); ratio = median of ours/peer per pair.`,
-          "", ...out, "", ...notes, ...(notes.length ? [""] : []),
+          kernelNote, "", ...out, "", ...notes, ...(notes.length ? [""] : []),
+          ...floorSection(rows, scenarios),
           "<details><summary>every run</summary>", "", ...runsTable, "", "</details>", ""].join("\n");
+}
+
+// Present when the floor ran: how far this machine lets any server go against the peer.
+function floorSection(rows, scenarios) {
+  const withFloor = scenarios.filter((s) => rows.some((r) => r.scenario === s && r.side === "floor"));
+  if (!withFloor.length) return [];
+  const out = [
+    "The floor (bench/floor, same pins): a server that only finds the end of each request and",
+    "sends the same bytes. floor / peer is the highest efficiency ratio any server of that design",
+    "reaches against this peer on this machine; ours / floor is the share of it ours reaches.",
+    "",
+    "| scenario | floor req/CPU-s | floor kernel share | floor / peer | ours / floor |",
+    "|---|--:|--:|--:|--:|",
+  ];
+  for (const scenario of withFloor) {
+    const { cell, pairRatio } = scenarioRuns(rows, scenario);
+    out.push(`| ${scenario} | ${cell("floor", "efficiency", count)} | ` +
+             `${cell("floor", "kernelShare", percent)} | ` +
+             `${ratio(pairRatio("floor", "peer", "efficiency"))} | ` +
+             `${ratio(pairRatio("ours", "floor", "efficiency"))} |`);
+  }
+  return [...out, ""];
 }
 
 function syscallsSection(file) {

@@ -1,5 +1,5 @@
-// What bench/lib/report.mjs and ws_report.mjs share: reading the runs file, medians, and the
-// number formats of the Markdown tables.
+// What bench/lib/report.mjs and ws_report.mjs share: reading the runs file, medians, the runs
+// of one scenario by side, and the number formats of the Markdown tables.
 
 import { readFileSync } from "node:fs";
 
@@ -19,6 +19,27 @@ export function median(values) {
 }
 
 export const count = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "—");
+export const percent = (x) => (Number.isFinite(x) ? `${Math.round(100 * x)}%` : "—");
 export const ratio = (x) => (Number.isFinite(x) ? x.toFixed(2) : "—");
 /// Milliseconds, two decimals below 10.
 export const ms = (x) => (Number.isFinite(x) ? `${x < 10 ? x.toFixed(2) : x.toFixed(1)} ms` : "—");
+
+/// The runs of one scenario (judged rows with `side`, `pair` and `problems`), with what the
+/// tables are made of: a side's runs, the median of a figure marked ⚠ when a run had a problem,
+/// and the median over pairs of one side's figure over another's.
+export function scenarioRuns(rows, scenario) {
+  const runs = rows.filter((r) => r.scenario === scenario);
+  const side = (name) => runs.filter((r) => r.side === name);
+  const med = (name, key) => median(side(name).map((r) => r[key]));
+  const flag = (name) => (side(name).some((r) => r.problems.length) ? " ⚠" : "");
+  const cell = (name, key, format) => (side(name).length ? format(med(name, key)) + flag(name) : "—");
+  const pairRatio = (above, below, key) => {
+    const ratios = [];
+    for (const b of side(below)) {
+      const a = side(above).find((r) => r.pair === b.pair);
+      if (a && b[key] > 0 && Number.isFinite(a[key])) ratios.push(a[key] / b[key]);
+    }
+    return median(ratios);
+  };
+  return { runs, side, med, cell, pairRatio };
+}

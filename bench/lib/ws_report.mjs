@@ -1,12 +1,12 @@
 // Turns bench/run_ws's measurements into Markdown tables.
 //   node ws_report.mjs RUNS_TSV
-// RUNS_TSV columns: mode scenario side pair rate count cpu_s p99_us rss_per_conn errors
+// RUNS_TSV columns: mode scenario side pair rate count cpu_s sys_s p99_us rss_per_conn errors
 // failures loss exit check. One section per mode ("per-core", "all-cores"), scenarios in file
 // order. Figures are medians over the pairs; ratios are the medians of the per-pair ratios
 // ours/peer. A run with a wrong answer (a verification failure reported by ws_load, the server
 // dying, no report) counts as zero; errors (refused or dropped connections) are flagged only.
 
-import { count, median, ms, ratio, readTsv } from "./tables.mjs";
+import { count, ms, percent, ratio, readTsv, scenarioRuns } from "./tables.mjs";
 
 const [runsFile] = process.argv.slice(2);
 if (!runsFile) {
@@ -56,6 +56,7 @@ function judge(row) {
     wrong,
     figure: memory ? (wrong ? NaN : Number(row.rss_per_conn)) : wrong ? 0 : Number(row.rate),
     efficiency: memory || wrong ? (memory ? NaN : 0) : cpu > 0 ? Number(row.count) / cpu : NaN,
+    kernelShare: !memory && cpu > 0 ? Number(row.sys_s) / cpu : NaN,
     p99: Number(row.p99_us),
   };
 }
@@ -66,32 +67,21 @@ function section(mode, rows) {
   const verdicts = [];
   const scenarios = [...new Set(rows.map((r) => r.scenario))];
   out.push("| scenario | figure | peer | ours | ours/peer | peer per CPU-s | ours per CPU-s | " +
-           "ours/peer | peer p99 | ours p99 |");
-  out.push("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+           "ours/peer | peer p99 | ours p99 | kernel share peer / ours |");
+  out.push("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
   for (const scenario of scenarios) {
     const info = SCENARIOS[scenario];
-    const runs = rows.filter((r) => r.scenario === scenario);
-    const side = (name) => runs.filter((r) => r.side === name);
-    const flag = (name) => (side(name).some((r) => r.problems.length) ? " ⚠" : "");
-    const med = (name, key) => median(side(name).map((r) => r[key]));
-    const cell = (name, key, format) =>
-      side(name).length ? format(med(name, key)) + flag(name) : "—";
-    const pairRatio = (key) => {
-      const ratios = [];
-      for (const peer of side("peer")) {
-        const ours = side("ours").find((r) => r.pair === peer.pair);
-        if (ours && peer[key] > 0 && Number.isFinite(ours[key])) ratios.push(ours[key] / peer[key]);
-      }
-      return median(ratios);
-    };
-    const thr = pairRatio("figure");
-    const eff = info.memory ? NaN : pairRatio("efficiency");
+    const { runs, side, med, cell, pairRatio } = scenarioRuns(rows, scenario);
+    const thr = pairRatio("ours", "peer", "figure");
+    const eff = info.memory ? NaN : pairRatio("ours", "peer", "efficiency");
     out.push(`| ${scenario} | ${info.figure}${info.memory ? " (lower is better)" : ""} | ` +
              `${cell("peer", "figure", count)} | ${cell("ours", "figure", count)} | ${ratio(thr)} | ` +
              `${info.memory ? "—" : cell("peer", "efficiency", count)} | ` +
              `${info.memory ? "—" : cell("ours", "efficiency", count)} | ${ratio(eff)} | ` +
              `${info.memory ? "—" : cell("peer", "p99", usAsMs)} | ` +
-             `${info.memory ? "—" : cell("ours", "p99", usAsMs)} |`);
+             `${info.memory ? "—" : cell("ours", "p99", usAsMs)} | ` +
+             `${info.memory ? "—" : `${cell("peer", "kernelShare", percent)} / ` +
+                                    `${cell("ours", "kernelShare", percent)}`} |`);
     for (const r of runs) {
       if (r.problems.length) {
         notes.push(`- ⚠ ${scenario} ${r.side} pair ${r.pair}: ${r.problems.join("; ")}` +
@@ -122,15 +112,18 @@ function section(mode, rows) {
     ? "Per core: server on CPU 0 (ours THREADS=1), ws_load on CPU 1"
     : "All cores: servers unpinned (ours THREADS=0, every CPU), ws_load on CPU 1";
   const runsTable = [
-    "| scenario | side | pair | figure | count | server CPU s | per CPU-s | p99 | errors | exit |",
-    "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+    "| scenario | side | pair | figure | count | server CPU s | kernel | per CPU-s | p99 | errors " +
+      "| exit |",
+    "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ...rows.map((r) => `| ${r.scenario} | ${r.side} | ${r.pair} | ${count(r.figure)} | ` +
                        `${count(Number(r.count))} | ${Number(r.cpu_s).toFixed(2)} | ` +
-                       `${count(r.efficiency)} | ${usAsMs(r.p99)} | ${r.errors} | ${r.exit} |`),
+                       `${percent(r.kernelShare)} | ${count(r.efficiency)} | ${usAsMs(r.p99)} | ` +
+                       `${r.errors} | ${r.exit} |`),
   ];
   const scenarioList = scenarios.map((s) => `${s} ${SCENARIOS[s].what}`).join("; ");
   return [`### ${title}`, "", `Medians of ${pairs} pair(s); ours/peer = median of the per-pair ` +
-          `ratios (above 1 is better, except for memory). ${scenarioList}.`, "",
+          `ratios (above 1 is better, except for memory). ${scenarioList}. Kernel share: the ` +
+          "server's system time over its CPU time (the kernel's TCP work for it included).", "",
           ...out, "", ...(verdicts.length ? ["Targets:", "", ...verdicts, ""] : []),
           ...notes, ...(notes.length ? [""] : []),
           "<details><summary>every run</summary>", "", ...runsTable, "", "</details>", ""]

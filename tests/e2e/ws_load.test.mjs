@@ -63,6 +63,8 @@ for (const [mode, args, unit] of [
     assertClean(result, unit);
     assert.ok(result.report.count > 100, `counted ${result.report.count}`);
     assert.ok(result.report.rate_per_server_cpu_s > 0, 'a rate per server CPU-second');
+    const { server_cpu_s: cpu, server_system_cpu_s: system } = result.report;
+    assert.ok(system >= 0 && system <= cpu, `system ${system} s within CPU ${cpu} s`);
     assert.ok(result.report.latency_p99_us > 0, 'latencies recorded');
   });
 }

@@ -28,12 +28,20 @@ namespace {
 
 // --- The server's /proc figures ---------------------------------------------------------------
 
-/// utime + stime of every thread, in seconds; negative when the process cannot be read.
-double server_cpu_seconds(int pid) {
+/// CPU time of every thread of a process, in seconds.
+struct CpuTimes {
+  double user = -1;  // negative when the process cannot be read
+  double system = -1;
+
+  bool known() const { return user >= 0 && system >= 0; }
+  double total() const { return user + system; }
+};
+
+CpuTimes server_cpu_times(int pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::size_t paren = stat.rfind(')');
-  if (paren == std::string::npos) return -1;
+  if (paren == std::string::npos) return {};
   // After "pid (comm)": state is field 3; utime and stime are fields 14 and 15.
   std::istringstream fields(stat.substr(paren + 2));
   std::string field;
@@ -42,7 +50,8 @@ double server_cpu_seconds(int pid) {
     if (i == 14) utime = std::stoull(field);
     if (i == 15) stime = std::stoull(field);
   }
-  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  const auto hz = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  return {static_cast<double>(utime) / hz, static_cast<double>(stime) / hz};
 }
 
 /// VmRSS in bytes; negative when unknown.
@@ -160,13 +169,16 @@ class Controller {
     // otherwise see the measure phase first and never start.
     wait_flag(&Worker::warming_flag, 5, "warm-up start");
     wait_progress("warm-up", opt_.warmup_s, false);
-    const double cpu_before = cpu();
+    const CpuTimes cpu_before = cpu();
     const auto t0 = std::chrono::steady_clock::now();
     set_phase(Phase::measure);
     wait_progress("measure", opt_.duration_s, true);
-    const double cpu_after = cpu();
+    const CpuTimes cpu_after = cpu();
     measured_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (cpu_before >= 0 && cpu_after >= 0) server_cpu_s_ = cpu_after - cpu_before;
+    if (cpu_before.known() && cpu_after.known()) {
+      server_cpu_s_ = cpu_after.total() - cpu_before.total();
+      server_system_cpu_s_ = cpu_after.system - cpu_before.system;
+    }
     open_at_end_ = shared_.open.load();
     if (opt_.server_pid > 0) rss_after_ = server_rss_bytes(opt_.server_pid);
     finish_run();
@@ -259,7 +271,9 @@ class Controller {
 
   void set_phase(Phase p) { shared_.phase.store(p, std::memory_order_release); }
 
-  double cpu() const { return opt_.server_pid > 0 ? server_cpu_seconds(opt_.server_pid) : -1; }
+  CpuTimes cpu() const {
+    return opt_.server_pid > 0 ? server_cpu_times(opt_.server_pid) : CpuTimes{};
+  }
 
   static void sleep_s(double s) { std::this_thread::sleep_for(std::chrono::duration<double>(s)); }
 
@@ -372,6 +386,9 @@ class Controller {
     if (opt_.server_pid > 0) {
       field("server_pid", integer(opt_.server_pid));
       field("server_cpu_s", server_cpu_s_ >= 0 ? num(server_cpu_s_, 3) : "null");
+      // Of which in the kernel (its TCP work for the server included).
+      field("server_system_cpu_s",
+            server_system_cpu_s_ >= 0 ? num(server_system_cpu_s_, 3) : "null");
       field("rate_per_server_cpu_s", server_cpu_s_ > 0 && !idle
                                          ? num(static_cast<double>(count) / server_cpu_s_, 1)
                                          : "null");
@@ -430,6 +447,7 @@ class Controller {
   std::vector<std::thread> threads_;
   double measured_s_ = 0;
   double server_cpu_s_ = -1;
+  double server_system_cpu_s_ = -1;
   long long rss_before_ = -1;
   long long rss_after_ = -1;
   unsigned open_at_end_ = 0;
