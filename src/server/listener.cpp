@@ -36,8 +36,7 @@ std::string describe(const std::string& hostname, std::uint16_t port) {
 // Dotted quad from the four bytes in network order. inet_ntop formats IPv4 with sprintf, a
 // noticeable cost when every connection is short (an accept storm formats one per connection).
 std::string ipv4_text(const unsigned char* bytes) {
-  std::string text;
-  text.reserve(INET_ADDRSTRLEN - 1);  // in the string's own buffer: no allocation
+  std::string text;  // at most 15 characters: within the string's own buffer, no allocation
   for (int i = 0; i < 4; ++i) {
     if (i > 0) text += '.';
     text += net::Decimal(bytes[i]).view();

@@ -15,6 +15,7 @@
 
 #include "pulsarcpp/pulsarcpp.hpp"
 #include "support/raw_client.hpp"
+#include "support/socket_address.hpp"
 #include "support/test_server.hpp"
 
 namespace pulsarcpp {
@@ -479,18 +480,6 @@ TEST(ServerTest, ContextKnowsThePeer) {
   EXPECT_EQ(r->body, "127.10.200.255:" + std::to_string(local_port(client.fd())));
 }
 
-// Whether this machine has an IPv6 loopback (container runtimes often leave it out).
-bool has_ipv6_loopback() {
-  const int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_in6 address{};
-  address.sin6_family = AF_INET6;
-  address.sin6_addr = in6addr_loopback;
-  const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  ::close(fd);
-  return bound;
-}
-
 // The body of GET / sent from a client connected to `address`.
 std::string peer_seen_from(const char* address, std::uint16_t port, std::uint16_t& client_port) {
   RawClient client(port, {.address = address});
@@ -501,7 +490,8 @@ std::string peer_seen_from(const char* address, std::uint16_t port, std::uint16_
 }
 
 TEST(ServerTest, ADualStackServerShowsIpv4ClientsAsIpv4) {
-  if (!has_ipv6_loopback()) GTEST_SKIP() << "this machine has no IPv6 loopback";
+  // Container runtimes often leave the IPv6 loopback out.
+  if (!test::can_bind("::1", 0)) GTEST_SKIP() << "this machine has no IPv6 loopback";
   Server server({.port = 0, .hostname = "::", .routes = {router::get("/", peer_text)},
                  .threads = 1, .public_dir = ""});
   server.listen();

@@ -16,6 +16,7 @@
 #include <pulsarcpp/pulsarcpp.hpp>
 
 #include "support/raw_client.hpp"
+#include "support/socket_address.hpp"
 #include "support/ws_server.hpp"
 
 namespace pulsarcpp {
@@ -32,17 +33,6 @@ int first_ephemeral_port() {
   return low;
 }
 
-bool can_bind(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
-  const bool bound = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  ::close(fd);
-  return bound;
-}
-
 // A port nothing listens on right now, taken below the ephemeral range: an ephemeral one could
 // be handed to another test's client socket or port-0 server (ctest runs tests in parallel)
 // between this check and start()'s bind.
@@ -53,7 +43,7 @@ std::uint16_t unused_port() {
   std::uniform_int_distribution<int> pick(std::max(below - 10000, 1024), below);
   for (;;) {
     const auto port = static_cast<std::uint16_t>(pick(random));
-    if (can_bind(port)) return port;
+    if (test::can_bind("127.0.0.1", port)) return port;
   }
 }
 

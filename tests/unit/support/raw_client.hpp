@@ -1,6 +1,7 @@
 #pragma once
-// A raw TCP client for server tests: connects to 127.0.0.1:port, sends exact bytes and reads
-// with poll() deadlines, so a test fails (instead of hanging) when an answer does not come.
+// A raw TCP client for server tests: connects to 127.0.0.1:port (or another address), sends exact
+// bytes and reads with poll() deadlines, so a test fails (instead of hanging) when an answer
+// does not come.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "support/http_response.hpp"
+#include "support/socket_address.hpp"
 
 namespace pulsarcpp::test {
 
@@ -27,7 +29,7 @@ struct ClientOptions {
   int receive_buffer = 0;  // SO_RCVBUF before connecting; 0 keeps the default
   bool nodelay = true;     // TCP_NODELAY: each send() leaves as its own segment
   const char* address = "127.0.0.1";     // the server's address, IPv4 or IPv6
-  const char* source_address = nullptr;  // a loopback IPv4 address to connect from
+  const char* source_address = nullptr;  // a local address to connect from (any port)
 };
 
 class RawClient {
@@ -35,8 +37,12 @@ class RawClient {
   using Clock = std::chrono::steady_clock;
 
   explicit RawClient(std::uint16_t port, ClientOptions options = {}) {
-    sockaddr_storage address{};
-    const socklen_t length = server_address(options.address, port, address);
+    sockaddr_storage address;
+    const socklen_t length = socket_address(options.address, port, address);
+    if (length == 0) {
+      error_ = EINVAL;
+      return;
+    }
     fd_ = ::socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd_ < 0) {
       error_ = errno;
@@ -50,24 +56,16 @@ class RawClient {
       int on = 1;
       ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
     }
-    if (options.source_address) {
-      sockaddr_in source{};
-      source.sin_family = AF_INET;
-      ::inet_pton(AF_INET, options.source_address, &source.sin_addr);
-      ::bind(fd_, reinterpret_cast<sockaddr*>(&source), sizeof source);
-    }
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0) {
-      error_ = errno;
-      ::close(fd_);
-      fd_ = -1;
-    }
+    if (options.source_address && !bind_to(options.source_address)) return;
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), length) != 0) fail(errno);
   }
   ~RawClient() { close(); }
   RawClient(const RawClient&) = delete;
   RawClient& operator=(const RawClient&) = delete;
 
   bool connected() const { return fd_ >= 0; }
-  /// errno of a failed socket() or connect(), else 0.
+  /// errno of a failed socket(), bind() or connect() (EINVAL for an address that is not one),
+  /// else 0.
   int connect_error() const { return error_; }
   int fd() const { return fd_; }
 
@@ -213,20 +211,20 @@ class RawClient {
     return buffer_.size() >= head_end + 4 + size;
   }
 
-  // Fills `out` with text:port, IPv6 when the text has a colon; returns its length.
-  static socklen_t server_address(const char* text, std::uint16_t port, sockaddr_storage& out) {
-    if (std::string_view(text).find(':') != std::string_view::npos) {
-      auto& v6 = reinterpret_cast<sockaddr_in6&>(out);
-      v6.sin6_family = AF_INET6;
-      v6.sin6_port = htons(port);
-      ::inet_pton(AF_INET6, text, &v6.sin6_addr);
-      return sizeof v6;
-    }
-    auto& v4 = reinterpret_cast<sockaddr_in&>(out);
-    v4.sin_family = AF_INET;
-    v4.sin_port = htons(port);
-    ::inet_pton(AF_INET, text, &v4.sin_addr);
-    return sizeof v4;
+  bool bind_to(const char* text) {
+    sockaddr_storage source;
+    const socklen_t length = socket_address(text, 0, source);
+    if (length == 0) return fail(EINVAL);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&source), length) != 0) return fail(errno);
+    return true;
+  }
+
+  // Records why the client could not connect and gives up its socket.
+  bool fail(int error) {
+    error_ = error;
+    ::close(fd_);
+    fd_ = -1;
+    return false;
   }
 
   int fd_ = -1;
