@@ -6,36 +6,16 @@
 //                        CPU the process may run on (the all-cores run)
 //   BENCH_MIDDLEWARES=N  N pass-through middlewares in front of every route (H4 uses 3)
 
-#include <charconv>
-#include <cstdlib>
-#include <iostream>
-#include <optional>
 #include <pulsarcpp/pulsarcpp.hpp>
 #include <string>
-#include <string_view>
 #include <utility>
 #include <vector>
+
+#include "../lib/env_unsigned.hpp"
 
 using namespace pulsarcpp;
 
 namespace {
-
-// The environment variable `name` as an unsigned number, `fallback` when unset; nullopt (and
-// a message) when it is set but not a number, so a typo does not silently benchmark the
-// wrong configuration.
-std::optional<unsigned> env_unsigned(const char* name, unsigned fallback) {
-  const char* raw = std::getenv(name);
-  if (raw == nullptr || *raw == '\0') return fallback;
-  std::string_view text(raw);
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size()) {
-    std::cerr << "bench_server: " << name << " must be a non-negative integer, got '" << text
-              << "'\n";
-    return std::nullopt;
-  }
-  return value;
-}
 
 std::vector<Route> bench_routes() {
   std::vector<Route> routes;
@@ -66,8 +46,8 @@ std::vector<Middleware> pass_through_middlewares(unsigned count) {
 }  // namespace
 
 int main() {
-  auto threads = env_unsigned("THREADS", 1);
-  auto middleware_count = env_unsigned("BENCH_MIDDLEWARES", 0);
+  auto threads = bench::env_unsigned("bench_server", "THREADS", 1);
+  auto middleware_count = bench::env_unsigned("bench_server", "BENCH_MIDDLEWARES", 0);
   if (!threads || !middleware_count) return 2;
   return start({
       .port = default_port(),

@@ -11,13 +11,11 @@
 //   PORT       port to listen on (3000 when unset, as Pulsar)
 //   THREADS    event loop threads; 1 when unset (the per-core figures), 0 = every CPU
 
-#include <charconv>
-#include <cstdlib>
-#include <iostream>
-#include <optional>
 #include <pulsarcpp/pulsarcpp.hpp>
 #include <string>
 #include <string_view>
+
+#include "../lib/env_unsigned.hpp"
 
 using namespace pulsarcpp;
 
@@ -26,20 +24,6 @@ namespace {
 enum class Role { echo, sub, pub, all };
 
 constexpr std::string_view kTopic = "fanout";
-
-std::optional<unsigned> env_unsigned(const char* name, unsigned fallback) {
-  const char* raw = std::getenv(name);
-  if (raw == nullptr || *raw == '\0') return fallback;
-  std::string_view text(raw);
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size()) {
-    std::cerr << "ws_bench_server: " << name << " must be a non-negative integer, got '" << text
-              << "'\n";
-    return std::nullopt;
-  }
-  return value;
-}
 
 Role role_of(Context& ctx) {
   const auto role = ctx.query("role");
@@ -53,7 +37,7 @@ Role role_of(Context& ctx) {
 }  // namespace
 
 int main() {
-  const auto threads = env_unsigned("THREADS", 1);
+  const auto threads = bench::env_unsigned("ws_bench_server", "THREADS", 1);
   if (!threads) return 2;
   return start<Role>({
       .port = default_port(),
