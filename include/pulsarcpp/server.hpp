@@ -60,7 +60,7 @@ class Server {
   struct Impl;
 
  private:
-  friend int detail::start_server(ServerConfig config);
+  friend int detail::start_server(detail::ServerConfig config);
   std::unique_ptr<Impl> impl_;
 };
 

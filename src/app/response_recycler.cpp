@@ -14,8 +14,11 @@ constexpr std::size_t kSlots = 4;
 constexpr std::size_t kMaxBodyCapacity = 4096;
 constexpr std::size_t kMaxHeaderCapacity = 8;
 constexpr std::size_t kMaxFieldCapacity = 256;
-// What a string holds without allocating (libstdc++'s small-string buffer).
-constexpr std::size_t kInlineCapacity = std::string().capacity();
+// What a string holds without allocating (libstdc++'s small-string buffer). A function, not a
+// constexpr: clang before 15 cannot evaluate std::string in a constant expression.
+std::size_t inline_capacity() noexcept {
+  return std::string().capacity();
+}
 
 // Moves of strings and vectors never allocate or throw, and leave the source empty.
 template <class T>
@@ -54,7 +57,7 @@ Shelf* this_threads_shelf() noexcept {
 }
 
 bool worth_keeping(const std::string& body) noexcept {
-  return body.capacity() > kInlineCapacity && body.capacity() <= kMaxBodyCapacity;
+  return body.capacity() > inline_capacity() && body.capacity() <= kMaxBodyCapacity;
 }
 
 // The first header's strings are kept with their capacity (the next Content-Type is written

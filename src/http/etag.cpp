@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "http/field_syntax.hpp"
+
 namespace pulsarcpp::http {
 namespace {
 
@@ -13,10 +15,6 @@ void append_hex(std::string& out, std::uint64_t value) {
     value >>= 4;
   } while (value != 0);
   while (count > 0) out.push_back(digits[--count]);
-}
-
-constexpr bool is_ows(char c) noexcept {
-  return c == ' ' || c == '\t';
 }
 
 // etagc = %x21 / %x23-7E / obs-text

@@ -24,6 +24,11 @@ constexpr bool is_token_char(char c) noexcept {
   return kTokenChars[static_cast<unsigned char>(c)];
 }
 
+/// Optional whitespace (RFC 9110 §5.6.3).
+constexpr bool is_ows(char c) noexcept {
+  return c == ' ' || c == '\t';
+}
+
 /// A field name: a non-empty token (RFC 9110 §5.1).
 bool is_field_name(std::string_view name) noexcept;
 

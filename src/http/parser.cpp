@@ -71,10 +71,6 @@ constexpr bool has_class(char c, std::uint8_t cls) noexcept {
   return (kCharClasses[static_cast<unsigned char>(c)] & cls) != 0;
 }
 
-constexpr bool is_ows(char c) noexcept {
-  return c == ' ' || c == '\t';
-}
-
 // The first byte from `p` that is not of class `cls`, or `end`.
 const char* scan(const char* p, const char* end, std::uint8_t cls) noexcept {
   while (p != end && has_class(*p, cls)) ++p;

@@ -5,15 +5,12 @@
 #include <optional>
 
 #include "http/date.hpp"
-
+#include "http/field_syntax.hpp"
 #include "pulsarcpp/http/request_head.hpp"
 
 namespace pulsarcpp::http {
 namespace {
 
-constexpr bool is_ows(char c) noexcept {
-  return c == ' ' || c == '\t';
-}
 constexpr bool is_digit(char c) noexcept {
   return c >= '0' && c <= '9';
 }
