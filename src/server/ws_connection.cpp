@@ -432,8 +432,8 @@ net::PendingOutput WsConnection::pending_output() const noexcept {
 }
 
 // When the client sent its close frame the socket closes right after the last send: MSG_MORE
-// holds the last segment back so that the close adds the FIN to it, one segment instead of two
-// for both ends to process.
+// holds the last segment back so that the FIN joins it (see continue_lingering), one segment
+// instead of two for both ends to process.
 int WsConnection::last_send_flags() const noexcept { return peer_sent_close_ ? MSG_MORE : 0; }
 
 void WsConnection::output_sent(std::size_t bytes) noexcept { output_sent_ += bytes; }
@@ -529,11 +529,16 @@ void WsConnection::continue_lingering() {
       return;
     }
     if (peer_sent_close_) {
-      // The client ended its data with a close frame, so no bytes of it can be in flight that a
-      // close would answer with a reset: read what is here (nothing, when the read that brought
-      // the close frame emptied the socket) and close, the server first, as RFC 6455 §7.1.1
-      // asks (it then holds TIME_WAIT, not the client).
+      // The client ended its data with its close frame: read what is here (nothing, when the
+      // read that brought the close frame emptied the socket) and close, the server first, as
+      // RFC 6455 §7.1.1 asks (it then holds TIME_WAIT, not the client). The write side is shut
+      // first, which sends the segment the last send held back (MSG_MORE) with the FIN: a
+      // client that goes on sending after its close frame (§5.5.1 forbids it) would otherwise
+      // turn the close into a reset that discards that segment, and the close frame and the
+      // echoes before it would never arrive. Not through the ring: io_uring makes a shutdown
+      // in a worker thread, after the close.
       if (!input_drained_) net::discard_readable(fd_);
+      ::shutdown(fd_, SHUT_WR);
       return end_lingering();
     }
     ::shutdown(fd_, SHUT_WR);

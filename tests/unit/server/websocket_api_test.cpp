@@ -3,9 +3,11 @@
 // EventLog that the test waits on with deadlines.
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -188,6 +190,36 @@ TEST(WebSocketApiTest, NothingFollowsTheServersCloseFrame) {
   EXPECT_EQ(log.count("ping:0"), 1u);
   EXPECT_EQ(log.count("pong:0"), 1u);
   EXPECT_EQ(log.count("ping handler"), 0u);
+}
+
+// A client may not send after its close frame (RFC 6455 §5.5.1); one that does still gets what
+// the server sent before it closed. The server's last segment (the echo and its close frame)
+// waits for the FIN to join it, and a close with the client's bytes unread is a reset, which
+// would discard it. Bytes keep coming from a second thread, so some arrive unread in time.
+TEST(WebSocketApiTest, AClientSendingAfterItsCloseFrameStillGetsTheServersLastFrames) {
+  TestServer server(with({.message = [](WS& ws, Message m) { ws.send(m.data); }}));
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    WsClient client(server.port());
+    ASSERT_TRUE(client.open());
+    ASSERT_TRUE(client.send_raw(test::masked_frame(ws::Opcode::text, "hi") +
+                                test::masked_frame(ws::Opcode::close, test::close_payload(1000))));
+    std::atomic<bool> done = false;
+    std::thread late_sender([&] {
+      const std::string garbage(512, 'x');
+      const auto deadline = std::chrono::steady_clock::now() + 2s;
+      while (!done && std::chrono::steady_clock::now() < deadline) {
+        const ssize_t n = ::send(client.raw().fd(), garbage.data(), garbage.size(),
+                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n < 0 && errno != EAGAIN) break;  // the server has closed
+      }
+    });
+    const auto echo = client.next_frame();
+    const auto close = client.next_frame();
+    done = true;
+    late_sender.join();
+    ASSERT_TRUE(echo && echo->is_text() && echo->payload == "hi") << "attempt " << attempt;
+    ASSERT_TRUE(close && close->is_close() && close->close_code() == 1000) << "attempt " << attempt;
+  }
 }
 
 // As in uWebSockets (so in Bun), only what is already queued decides: a message as large as the
