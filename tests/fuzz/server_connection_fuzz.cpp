@@ -1,10 +1,10 @@
 // libFuzzer target for the connections: arbitrary client bytes sent over a real socket to a
 // running Server, so the HTTP connection (keep-alive, pipelining, bodies, Expect, streamed
-// answers, coroutine handlers, the upgrade) and the WebSocket connection after it see what a
-// hostile client can send. Beyond crashes and sanitizer reports it traps when the server does
-// not end the connection after the client has ended its side, when it resets it (except after
-// its WebSocket close frame, see below), and when what it sent is not a well-formed sequence of
-// HTTP/1.1 responses (then, after a 101, of server WebSocket frames).
+// answers, coroutine handlers, the upgrade) and the WebSocket connection after it (echo, and
+// pub/sub) see what a hostile client can send. Beyond crashes and sanitizer reports it traps when
+// the server does not end the connection after the client has ended its side, when it resets it
+// (except after its WebSocket close frame, see below), and when what it sent is not a well-formed
+// sequence of HTTP/1.1 responses (then, after a 101, of server WebSocket frames).
 //
 // Input: the first byte is the size of the pieces the rest is written in (0: one write), so
 // the server also meets requests and frames that arrive in parts.
@@ -87,6 +87,10 @@ std::vector<Route> routes() {
                     co_return text("slow");
                   }),
       router::all("/redirect", [](Context&) { return redirect("/"); }),
+      router::post("/publish",
+                   [](Context& ctx) {
+                     return text(std::to_string(ctx.server()->publish("room", ctx.body())));
+                   }),
   };
 }
 
@@ -112,6 +116,28 @@ WebSocketBehavior<std::monostate> echo_endpoint(std::string path, bool deflate) 
   };
 }
 
+// Pub/sub on one socket: it subscribes on open and publishes what it gets to itself too, framed
+// (and compressed) once for the topic; "+" and "-" subscribe and unsubscribe.
+WebSocketBehavior<std::monostate> pubsub_endpoint() {
+  return {
+      .path = "/wsp",
+      .open = [](WS& ws) { ws.subscribe("room"); },
+      .message =
+          [](WS& ws, Message m) {
+            if (m.data == "+") {
+              ws.subscribe("room");
+            } else if (m.data == "-") {
+              ws.unsubscribe("room");
+            } else {
+              m.binary ? ws.publish_binary("room", m.data, true) : ws.publish("room", m.data, true);
+            }
+          },
+      .max_payload_length = 1024,
+      .publish_to_self = true,
+      .per_message_deflate = {.enabled = true},
+  };
+}
+
 std::string make_public_dir() {
   char pattern[] = "/tmp/pulsarcpp-fuzz-XXXXXX";
   const char* dir = ::mkdtemp(pattern);
@@ -129,7 +155,7 @@ std::uint16_t server_port() {
         .routes = routes(),
         .middlewares = {answering_middleware()},
         .websocket = echo_endpoint("/ws", false),
-        .websockets = {echo_endpoint("/wsz", true)},
+        .websockets = {echo_endpoint("/wsz", true), pubsub_endpoint()},
         .threads = 1,
         .worker_threads = 1,
         // Small, so that inputs of a few KiB reach every limit.
