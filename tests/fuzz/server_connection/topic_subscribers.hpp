@@ -1,0 +1,110 @@
+// WebSocket connections that stay subscribed to a topic for the whole fuzzing run, so that what
+// the fuzz inputs publish is also delivered across the server's loops, to clients that check it.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "check.hpp"
+#include "client.hpp"
+#include "frame_checker.hpp"
+#include "response_checker.hpp"
+
+namespace connection_fuzz {
+
+// Half of the subscribers agree to permessage-deflate; each connects from its own loopback
+// address, so with a few of them every loop very likely holds some. One thread reads them all,
+// checks every frame they get and answers pings (the endpoint's idle timeout would close them
+// otherwise). The server has no reason to close them: if it does, that is a finding.
+class TopicSubscribers {
+ public:
+  // Started once and never stopped, like the server: libFuzzer ends the process with exit().
+  static void start(std::uint16_t port, std::string_view path, int count) {
+    auto* subscribers = new TopicSubscribers();
+    for (int i = 0; i < count; ++i) subscribers->open(port, path, i % 2 == 1);
+    std::thread([subscribers] { subscribers->read_forever(); }).detach();
+  }
+
+ private:
+  struct Subscriber {
+    int fd;
+    FrameChecker frames;
+    std::string pending;  // the start of a frame the last read cut
+  };
+
+  static void send_all(int fd, std::string_view bytes) {
+    while (!bytes.empty()) {
+      check(wait_for(fd, POLLOUT) != 0, "a subscriber cannot send");
+      const ssize_t sent = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      check(sent > 0 || errno == EAGAIN || errno == EINTR, "a subscriber's send failed");
+      if (sent > 0) bytes.remove_prefix(static_cast<std::size_t>(sent));
+    }
+  }
+
+  // Appends what arrived on `fd` to `into`; the server must not end the connection.
+  static void receive(int fd, std::string& into) {
+    char buffer[16384];
+    const ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
+    if (got < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    check(got > 0, "the server ended a subscriber's connection");
+    into.append(buffer, static_cast<std::size_t>(got));
+  }
+
+  void open(std::uint16_t port, std::string_view path, bool deflate) {
+    const int fd = connect_to(port);
+    send_all(fd, "GET " + std::string(path) +
+                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                     "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
+                     (deflate ? "Sec-WebSocket-Extensions: permessage-deflate\r\n" : "") + "\r\n");
+    std::string received;
+    std::size_t head_end = std::string::npos;
+    while ((head_end = received.find("\r\n\r\n")) == std::string::npos) {
+      check(wait_for(fd, POLLIN) != 0, "a subscriber's upgrade got no answer");
+      receive(fd, received);
+    }
+    const std::string head = lower(received.substr(0, head_end));
+    check(head.starts_with("http/1.1 101 "), "a subscriber's upgrade was refused");
+    const bool agreed = head.find("permessage-deflate") != std::string::npos;
+    check(agreed == deflate, "permessage-deflate refused, or agreed unasked");
+    subscribers_.push_back({fd, FrameChecker(agreed), received.substr(head_end + 4)});
+  }
+
+  void read_forever() {
+    std::vector<pollfd> polled;
+    for (const Subscriber& s : subscribers_) polled.push_back({s.fd, POLLIN, 0});
+    while (true) {
+      if (::poll(polled.data(), polled.size(), -1) < 0) {
+        check(errno == EINTR, "poll failed");
+        continue;
+      }
+      for (std::size_t i = 0; i < polled.size(); ++i) {
+        if (polled[i].revents != 0) take(subscribers_[i]);
+      }
+    }
+  }
+
+  // Checks the whole frames that arrived and answers the pings among them.
+  void take(Subscriber& s) {
+    receive(s.fd, s.pending);
+    s.pending.erase(0, s.frames.check_whole(s.pending));
+    check(!s.frames.closed(), "the server closed a subscriber");
+    for (const std::string& payload : s.frames.take_pings()) send_all(s.fd, pong(payload));
+  }
+
+  // A client's pong: masked, here with a key of zeros, which leaves the payload as it is.
+  static std::string pong(std::string_view payload) {
+    std::string frame{'\x8a', static_cast<char>(0x80 | payload.size()), '\0', '\0', '\0', '\0'};
+    return frame.append(payload);
+  }
+
+  std::vector<Subscriber> subscribers_;
+};
+
+}  // namespace connection_fuzz
