@@ -3,7 +3,9 @@
 // at / connects to /ws; until sign-in exists, the name comes from ?name= or is "Someone".
 #include <pulsarcpp/pulsarcpp.hpp>
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "page.hpp"
 
@@ -14,6 +16,17 @@ namespace {
 struct ChatUser {
   std::string name = "Someone";
 };
+
+// The first `count` characters of valid UTF-8 `text` (a character starts at every byte that is
+// not a continuation byte, 10xxxxxx).
+std::string first_characters(std::string_view text, std::size_t count) {
+  std::size_t end = 0;
+  for (std::size_t starts = 0; end < text.size(); ++end) {
+    const bool starts_character = (static_cast<unsigned char>(text[end]) & 0xC0) != 0x80;
+    if (starts_character && starts++ == count) break;
+  }
+  return std::string(text.substr(0, end));
+}
 
 }  // namespace
 
@@ -48,8 +61,11 @@ int main() {
                       .upgrade =
                           [](Context& ctx) {
                             UpgradeResult<ChatUser> result;
-                            std::string name = ctx.query("name").value_or("");
-                            if (!name.empty()) result.data.name = name.substr(0, 40);
+                            // The name goes into text messages, so it must be UTF-8.
+                            const std::string name = ctx.query("name").value_or("");
+                            if (!name.empty() && is_valid_utf8(name)) {
+                              result.data.name = first_characters(name, 40);
+                            }
                             return result;
                           },
                   },

@@ -51,7 +51,8 @@ class Server {
   /// Sends a text (or binary) message to every WebSocket subscribed to `topic`, on every loop.
   /// Callable from any thread, HTTP handlers and WebSocket handlers included. Messages from one
   /// thread to one topic arrive in order. Returns the message size, or 0 when the topic has no
-  /// subscriber (as Bun's server.publish).
+  /// subscriber (as Bun's server.publish). Text that is not valid UTF-8 throws
+  /// std::invalid_argument and is not sent (RFC 6455 §5.6; publish it with publish_binary).
   std::size_t publish(std::string_view topic, std::string_view data, bool compress = false);
   std::size_t publish_binary(std::string_view topic, std::string_view data, bool compress = false);
   /// WebSockets subscribed to `topic`, across all loops. Callable from any thread.

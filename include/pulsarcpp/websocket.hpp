@@ -66,6 +66,10 @@ struct PerMessageDeflate {
   std::uint8_t decompress_window_bits = 15;      // dedicated: 8..15
 };
 
+/// Whether `text` is valid UTF-8 (RFC 3629: no overlong forms, surrogates or code points past
+/// U+10FFFF), as WebSocket text must be: send_text and publish refuse anything else.
+bool is_valid_utf8(std::string_view text) noexcept;
+
 /// The untyped part of a server-side WebSocket (Bun's ServerWebSocket).
 class WebSocketBase {
  public:
@@ -75,6 +79,8 @@ class WebSocketBase {
 
   /// Sends a text message. Returns the bytes queued; -1 when queued under backpressure (the
   /// socket could not take earlier data); 0 when dropped (over backpressure_limit, or closed).
+  /// Text must be valid UTF-8 (RFC 6455 §5.6): other bytes throw std::invalid_argument and
+  /// are not sent (send them with send_binary). The same holds for publish and publish_text.
   int send(std::string_view text, bool compress = false) { return send_text(text, compress); }
   int send_text(std::string_view text, bool compress = false);
   int send_binary(std::string_view bytes, bool compress = false);
@@ -103,8 +109,9 @@ class WebSocketBase {
     return std::forward<F>(fn)();
   }
 
-  /// Starts the closing handshake; `reason` is cut to 123 bytes (on a UTF-8 boundary). The
-  /// close handler runs once, when the connection is closed.
+  /// Starts the closing handshake; `reason` is cut to 123 bytes (on a UTF-8 boundary), and
+  /// left out when it is not valid UTF-8. The close handler runs once, when the connection is
+  /// closed.
   void close(int code = 1000, std::string_view reason = {});
   /// Closes the TCP connection at once, without a close frame; the close handler gets 1006.
   void terminate();

@@ -22,6 +22,7 @@
 #include "server/loop_context.hpp"
 #include "server/pubsub_hub.hpp"
 #include "server/runtime.hpp"
+#include "server/valid_text.hpp"
 #include "server/ws_connection.hpp"
 #include "ws/handshake.hpp"
 
@@ -253,7 +254,8 @@ std::size_t publish_to_all(detail::PubSubHub* hub, std::string_view topic, ws::O
 }  // namespace
 
 std::size_t Server::publish(std::string_view topic, std::string_view data, bool compress) {
-  return publish_to_all(impl_->hub.get(), topic, ws::Opcode::text, data, compress);
+  return publish_to_all(impl_->hub.get(), topic, ws::Opcode::text, detail::valid_text(data),
+                        compress);
 }
 
 std::size_t Server::publish_binary(std::string_view topic, std::string_view data,

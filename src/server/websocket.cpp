@@ -1,20 +1,26 @@
 // WebSocketBase: the public face of a WsConnection.
 #include "pulsarcpp/websocket.hpp"
 
+#include "server/valid_text.hpp"
 #include "server/ws_connection.hpp"
+#include "ws/utf8.hpp"
 
 namespace pulsarcpp {
 
 using detail::WsConnection;
 using ws::Opcode;
 
+bool is_valid_utf8(std::string_view text) noexcept { return ws::is_valid_utf8(text); }
+
 int WebSocketBase::send_text(std::string_view text, bool compress) {
+  detail::valid_text(text);
   return connection_ ? connection_->send(Opcode::text, text, compress) : 0;
 }
 int WebSocketBase::send_binary(std::string_view bytes, bool compress) {
   return connection_ ? connection_->send(Opcode::binary, bytes, compress) : 0;
 }
 int WebSocketBase::publish_text(std::string_view topic, std::string_view text, bool compress) {
+  detail::valid_text(text);
   return connection_ ? connection_->publish(topic, Opcode::text, text, compress) : 0;
 }
 int WebSocketBase::publish_binary(std::string_view topic, std::string_view bytes,

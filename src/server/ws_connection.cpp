@@ -364,13 +364,15 @@ void WsConnection::close(int code, std::string_view reason) {
   if (state_ != ReadyState::open) return;
   auto wire_code = static_cast<std::uint16_t>(code);
   if (!ws::is_valid_close_code(wire_code)) wire_code = ws::close_code::normal;
+  // Cut to 123 bytes; left out when not UTF-8, which the client would fail the connection on
+  // (1007) instead of closing it as asked.
+  reason = reason.substr(0, ws::utf8_prefix_length(reason, ws::kMaxCloseReason));
+  if (!ws::is_valid_utf8(reason)) reason = {};
   queue_close_frame(wire_code, reason);
-  // Reported to the close handler if the client never answers.
+  // Reported to the close handler if the client never answers: what went on the wire.
   Extras& extras = this->extras();
   extras.sent_close_code = wire_code;
-  // What the close handler reports is what went on the wire: the reason cut to 123 bytes.
-  extras.sent_close_reason.assign(
-      reason.substr(0, ws::utf8_prefix_length(reason, ws::kMaxCloseReason)));
+  extras.sent_close_reason.assign(reason);
   state_ = ReadyState::closing;
   // Replaces the idle timer: while closing, the timer only ever means "the echo is late".
   ctx_.loop.wheel().schedule(*this, ctx_.loop.now_ms() + kCloseHandshakeMs);

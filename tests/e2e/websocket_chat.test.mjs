@@ -91,7 +91,7 @@ test('welcome, join notice, echo + publish without a duplicate, leave notice', a
   await ada.close(1000);
 });
 
-test('the name comes from ?name= (decoded, at most 40 characters), else "Someone"', async () => {
+test('the name comes from ?name= (decoded UTF-8, at most 40 characters), else "Someone"', async () => {
   const watcher = await join('?name=Watcher');
   const expected = [];
   for (const [query, name] of [
@@ -99,6 +99,9 @@ test('the name comes from ?name= (decoded, at most 40 characters), else "Someone
     ['?name=', 'Someone'],
     ['?name=Ada%20Lovelace', 'Ada Lovelace'],
     [`?name=${'x'.repeat(50)}`, 'x'.repeat(40)],
+    [`?name=${encodeURIComponent('é'.repeat(50))}`, 'é'.repeat(40)],
+    // Not UTF-8, so not text a WebSocket may carry: no name.
+    ['?name=%FF', 'Someone'],
   ]) {
     const client = await join(query);
     assert.equal(await watcher.nextText(), `${name} joined the chat!`);

@@ -66,9 +66,14 @@ std::vector<Route> routes() {
                     co_return text("slow");
                   }),
       router::all("/redirect", [](Context&) { return redirect("/"); }),
+      // As text when it may be (WebSocket text must be UTF-8), else as binary.
       router::post("/publish",
                    [](Context& ctx) {
-                     return text(std::to_string(ctx.server()->publish("room", ctx.body())));
+                     Server& server = *ctx.server();
+                     const std::string_view body = ctx.body();
+                     return text(std::to_string(is_valid_utf8(body)
+                                                    ? server.publish("room", body)
+                                                    : server.publish_binary("room", body)));
                    }),
   };
 }

@@ -208,8 +208,8 @@ TEST(WebSocketApiTest, AClientSendingAfterItsCloseFrameStillGetsTheServersLastFr
       const std::string garbage(512, 'x');
       const auto deadline = std::chrono::steady_clock::now() + 2s;
       while (!done && std::chrono::steady_clock::now() < deadline) {
-        const ssize_t n = ::send(client.raw().fd(), garbage.data(), garbage.size(),
-                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+        const ssize_t n =
+            ::send(client.raw().fd(), garbage.data(), garbage.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n < 0 && errno != EAGAIN) break;  // the server has closed
       }
     });
@@ -288,6 +288,53 @@ TEST(WebSocketApiTest, PublishReturnsZeroWhenNobodyElseListens) {
   EXPECT_EQ(first.next_text(), "hello");
   EXPECT_EQ(server.server().publish("room", "abc"), 3u);
   EXPECT_EQ(server.server().publish("empty", "abc"), 0u);
+}
+
+// RFC 6455 §5.6: a client fails the connection on a text message that is not UTF-8 (1007), so
+// the library refuses to send one; the same bytes go out as binary.
+TEST(WebSocketApiTest, TextThatIsNotUtf8IsRefusedAndNotSent) {
+  const std::string not_utf8("ok \xc3(", 5);
+  EventLog log;
+  TestServer server(with({
+      .open = [](WS& ws) { ws.subscribe("room"); },
+      .message =
+          [&](WS& ws, Message) {
+            const auto refused = [&](const char* what, auto&& send) {
+              try {
+                send();
+                log.add(std::string(what) + ":sent");
+              } catch (const std::invalid_argument&) {
+                log.add(std::string(what) + ":refused");
+              }
+            };
+            refused("send", [&] { ws.send(not_utf8); });
+            refused("send_text", [&] { ws.send_text(not_utf8, true); });
+            refused("publish", [&] { ws.publish("room", not_utf8); });
+            refused("publish_text", [&] { ws.publish_text("room", not_utf8); });
+            refused("server.publish", [&] { ws.server().publish("room", not_utf8); });
+            log.add("binary:" + std::to_string(ws.send_binary(not_utf8)));
+          },
+      .publish_to_self = true,
+  }));
+  WsClient client(server.port());
+  ASSERT_TRUE(client.open());
+  ASSERT_TRUE(client.send_text("go"));
+  ASSERT_TRUE(log.wait_size(6));
+  EXPECT_EQ(log.events(), (std::vector<std::string>{"send:refused", "send_text:refused",
+                                                    "publish:refused", "publish_text:refused",
+                                                    "server.publish:refused", "binary:5"}));
+  // Only the binary message arrived, and the connection is still open.
+  auto frame = client.next_data();
+  ASSERT_TRUE(frame);
+  EXPECT_TRUE(frame->is_binary());
+  EXPECT_EQ(frame->payload, not_utf8);
+  EXPECT_THROW(server.server().publish("room", not_utf8), std::invalid_argument);
+  EXPECT_EQ(server.server().publish_binary("room", not_utf8), 5u);
+  frame = client.next_data();
+  ASSERT_TRUE(frame);
+  EXPECT_TRUE(frame->is_binary());
+  EXPECT_EQ(server.server().publish("room", "still open"), 10u);
+  EXPECT_EQ(client.next_text(), "still open");
 }
 
 TEST(WebSocketApiTest, CompressedSendToAClientWithoutDeflateIsPlain) {
@@ -534,6 +581,26 @@ TEST(WebSocketApiTest, CloseReasonIsCutTo123BytesOnACharacterBoundary) {
   // on the wire.
   EXPECT_EQ(log.wait_prefix("close:1000:" + std::string(123, 'q'), 10s),
             "close:1000:" + std::string(123, 'q'));
+}
+
+TEST(WebSocketApiTest, CloseReasonThatIsNotUtf8IsLeftOut) {
+  EventLog log;
+  TestServer server(with({
+      .message = [&](WS& ws, Message) { ws.close(4002, std::string_view("bad \xff", 5)); },
+      .close = log_close(log),
+  }));
+  WsClient client(server.port());
+  ASSERT_TRUE(client.open());
+  ASSERT_TRUE(client.send_text("close me"));
+  auto close = client.next_data();
+  ASSERT_TRUE(close);
+  ASSERT_TRUE(close->is_close());
+  EXPECT_EQ(close->payload.size(), 2u);
+  EXPECT_EQ(close->close_code(), 4002);
+  ASSERT_TRUE(client.send_close(4002, ""));
+  EXPECT_TRUE(client.wait_closed());
+  ASSERT_TRUE(log.wait_size(1));
+  EXPECT_EQ(log.events(), std::vector<std::string>{"close:4002:"});
 }
 
 TEST(WebSocketApiTest, ServerCloseWithoutEchoIsAnsweredByTheClientClosingTcp) {
