@@ -6,7 +6,8 @@
 // (except after its WebSocket close frame, see below), and when what it sent is not a well-formed
 // sequence of HTTP/1.1 responses (then, after a 101, of server WebSocket frames). The server
 // runs two loops, and clients that stay subscribed to the pub/sub endpoint's topic the whole run
-// receive and check what the inputs publish, across loops too.
+// receive and check what the inputs publish, across loops too; after each input a marker
+// published behind its messages must reach all of them, so a finding names its input.
 //
 // Input: the first byte is the size of the pieces the rest is written in (0: one write), so
 // the server also meets requests and frames that arrive in parts.
@@ -130,9 +131,15 @@ std::string make_public_dir() {
   return dir;
 }
 
-// Started once and never stopped: libFuzzer ends the process with exit().
-std::uint16_t server_port() {
-  static const std::uint16_t port = [] {
+// The server and the clients subscribed to its pub/sub topic for the whole run. Started once
+// and never stopped: libFuzzer ends the process with exit().
+struct Fixture {
+  Server* server;
+  TopicSubscribers* subscribers;
+};
+
+const Fixture& fixture() {
+  static const Fixture started = [] {
     auto* server = new Server(Options{
         .port = 0,
         .hostname = "127.0.0.1",
@@ -147,10 +154,9 @@ std::uint16_t server_port() {
         .public_dir = make_public_dir(),
     });
     server->listen();
-    TopicSubscribers::start(server->port(), "/wsp", 6);
-    return server->port();
+    return Fixture{server, &TopicSubscribers::start(*server, "/wsp", "room", 6)};
   }();
-  return port;
+  return started;
 }
 
 }  // namespace
@@ -159,11 +165,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const std::size_t piece = data[0];
   const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  const Answer answer = exchange(server_port(), input, piece);
+  const Fixture& f = fixture();
+  const Answer answer = exchange(f.server->port(), input, piece);
   const bool sent_close_frame = ResponseChecker().check_all(answer.bytes);
   // Once both close frames have crossed, the server closes at once (RFC 6455 §7.1.1); bytes a
   // client sends after its own close frame, against §5.5.1, then meet a reset. Anywhere else a
   // reset could destroy an answer on its way.
   check(!answer.reset || sent_close_frame, "the server reset the connection");
+  f.subscribers->sync(*f.server);
   return 0;
 }

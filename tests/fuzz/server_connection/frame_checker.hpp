@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,11 @@ class FrameChecker {
       : inflater_(deflate ? std::make_unique<MessageInflater>() : nullptr) {}
 
   bool closed() const noexcept { return closed_; }
+
+  // Called with every whole data message that passed the checks (inflated when compressed).
+  void on_message(std::function<void(std::string_view)> handler) {
+    on_message_ = std::move(handler);
+  }
 
   // Every byte must belong to a whole frame: the answer to an input that has ended.
   void check_all(std::string_view bytes) {
@@ -91,15 +97,14 @@ class FrameChecker {
     }
     check(!rsv1 || inflater_, "RSV1 without permessage-deflate");
     in_message_ = !fin;
-    if (compressed_) {
-      compressed_message_.append(payload);
-      if (!fin) return;
-      const std::string message = inflater_->inflate(std::exchange(compressed_message_, {}));
-      check(!text_ || pulsarcpp::ws::is_valid_utf8(message), "invalid UTF-8 in a text message");
-    } else if (text_) {
-      check(utf8_.feed(payload), "invalid UTF-8 in a text message");
-      if (fin) check(utf8_.complete(), "a text message cut in UTF-8");
-    }
+    if (!compressed_ && text_) check(utf8_.feed(payload), "invalid UTF-8 in a text message");
+    if (compressed_ || on_message_) message_.append(payload);
+    if (!fin) return;
+    if (compressed_) message_ = inflater_->inflate(std::exchange(message_, {}));
+    const bool utf8 = compressed_ ? pulsarcpp::ws::is_valid_utf8(message_) : utf8_.complete();
+    check(!text_ || utf8, "invalid UTF-8 in a text message");
+    if (on_message_) on_message_(message_);
+    message_.clear();
   }
 
   void control(int opcode, bool fin, bool rsv1, std::string_view payload) {
@@ -122,7 +127,8 @@ class FrameChecker {
   bool compressed_ = false;
   bool text_ = false;
   pulsarcpp::ws::Utf8Validator utf8_;  // an uncompressed text message so far
-  std::string compressed_message_;     // a compressed one so far
+  std::string message_;  // the message so far, when compressed or when someone wants it
+  std::function<void(std::string_view)> on_message_;
   std::vector<std::string> pings_;
 };
 

@@ -5,7 +5,10 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -14,6 +17,7 @@
 #include "check.hpp"
 #include "client.hpp"
 #include "frame_checker.hpp"
+#include "pulsarcpp/server.hpp"
 #include "response_checker.hpp"
 
 namespace connection_fuzz {
@@ -24,11 +28,36 @@ namespace connection_fuzz {
 // otherwise). The server has no reason to close them: if it does, that is a finding.
 class TopicSubscribers {
  public:
-  // Started once and never stopped, like the server: libFuzzer ends the process with exit().
-  static void start(std::uint16_t port, std::string_view path, int count) {
-    auto* subscribers = new TopicSubscribers();
-    for (int i = 0; i < count; ++i) subscribers->open(port, path, i % 2 == 1);
+  // Opens `count` connections to the endpoint at `path` of `server`, which subscribes them to
+  // `topic`, and starts the thread that reads them. Never stopped, like the server: libFuzzer
+  // ends the process with exit().
+  static TopicSubscribers& start(pulsarcpp::Server& server, std::string_view path,
+                                 std::string topic, std::size_t count) {
+    auto* subscribers = new TopicSubscribers(std::move(topic));
+    for (std::size_t i = 0; i < count; ++i) subscribers->open(server.port(), path, i % 2 == 1);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(kQuietLimitMs);
+    while (server.subscriber_count(subscribers->topic_) < count) {
+      check(std::chrono::steady_clock::now() < deadline, "the subscribers were not subscribed");
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     std::thread([subscribers] { subscribers->read_forever(); }).detach();
+    return *subscribers;
+  }
+
+  // Publishes a marker through `server` and waits until every subscriber has it. The input's
+  // own publishes were all made before (its handlers ran before the server ended its
+  // connection) and each loop delivers what it is handed in order, so then everything the input
+  // published has arrived and been checked: a finding is reported with the input that caused
+  // it, and a publish that never arrives is one too.
+  void sync(pulsarcpp::Server& server) {
+    std::unique_lock lock(mutex_);
+    marker_ = "fuzz-sync-" + std::to_string(++syncs_);
+    marked_ = 0;
+    server.publish(topic_, marker_);
+    const bool all = marker_seen_.wait_for(lock, std::chrono::milliseconds(kQuietLimitMs),
+                                           [&] { return marked_ == subscribers_.size(); });
+    check(all, "a subscriber never got a publish");
   }
 
  private:
@@ -37,6 +66,14 @@ class TopicSubscribers {
     FrameChecker frames;
     std::string pending;  // the start of a frame the last read cut
   };
+
+  explicit TopicSubscribers(std::string topic) : topic_(std::move(topic)) {}
+
+  void count_marker(std::string_view message) {
+    std::lock_guard lock(mutex_);
+    if (message == marker_) ++marked_;
+    if (marked_ == subscribers_.size()) marker_seen_.notify_one();
+  }
 
   static void send_all(int fd, std::string_view bytes) {
     while (!bytes.empty()) {
@@ -74,6 +111,7 @@ class TopicSubscribers {
     const bool agreed = head.find("permessage-deflate") != std::string::npos;
     check(agreed == deflate, "permessage-deflate refused, or agreed unasked");
     subscribers_.push_back({fd, FrameChecker(agreed), received.substr(head_end + 4)});
+    subscribers_.back().frames.on_message([this](std::string_view m) { count_marker(m); });
   }
 
   void read_forever() {
@@ -104,7 +142,13 @@ class TopicSubscribers {
     return frame.append(payload);
   }
 
-  std::vector<Subscriber> subscribers_;
+  const std::string topic_;
+  std::vector<Subscriber> subscribers_;  // complete before the thread starts
+  std::mutex mutex_;                     // guards what follows
+  std::condition_variable marker_seen_;
+  std::string marker_;
+  std::size_t marked_ = 0;  // subscribers that got the marker
+  std::uint64_t syncs_ = 0;
 };
 
 }  // namespace connection_fuzz
