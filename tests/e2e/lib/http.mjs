@@ -5,6 +5,8 @@
 import { execFile } from 'node:child_process';
 import net from 'node:net';
 
+import { Waiters } from './waiters.mjs';
+
 const CLIENT_TIMEOUT_MS = 10_000;
 
 /** Headers as a Map of lower-case name -> array of values, in arrival order. */
@@ -161,7 +163,7 @@ export class RawConnection {
     this.buffer = Buffer.alloc(0);
     this.ended = false;
     this.error = null;
-    this.waiters = new Set();
+    this.waiters = new Waiters();
     socket.on('data', (data) => {
       this.buffer = Buffer.concat([this.buffer, data]);
       this.wake();
@@ -181,7 +183,7 @@ export class RawConnection {
   }
 
   wake() {
-    for (const waiter of this.waiters) waiter();
+    this.waiters.wake();
   }
 
   write(data) {
@@ -190,31 +192,13 @@ export class RawConnection {
 
   /** Waits until check() returns something other than undefined. */
   until(check, what, timeoutMs = CLIENT_TIMEOUT_MS) {
-    return new Promise((resolve, reject) => {
-      const finish = (fn, value) => {
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-        fn(value);
-      };
-      const waiter = () => {
-        let value;
-        try {
-          value = check();
-        } catch (error) {
-          finish(reject, error);
-          return;
-        }
-        if (value !== undefined) finish(resolve, value);
-        else if (this.ended || this.error) {
-          finish(reject, new Error(`connection ${this.error ? `failed (${this.error.message})` : 'closed'} ` +
-            `while waiting for ${what}; received:\n${this.buffer.toString('latin1')}`));
-        }
-      };
-      const timer = setTimeout(() => finish(reject, new Error(`timed out waiting for ${what}; ` +
-        `received:\n${this.buffer.toString('latin1')}`)), timeoutMs);
-      this.waiters.add(waiter);
-      waiter();
-    });
+    return this.waiters.until(() => {
+      const value = check();
+      if (value !== undefined || !(this.ended || this.error)) return value;
+      throw new Error(`connection ${this.error ? `failed (${this.error.message})` : 'closed'} ` +
+        `while waiting for ${what}; received:\n${this.buffer.toString('latin1')}`);
+    }, timeoutMs, () => new Error(`timed out waiting for ${what}; ` +
+      `received:\n${this.buffer.toString('latin1')}`));
   }
 
   /** The next `count` responses; `bodyless[i]` marks answers to HEAD. */
@@ -239,20 +223,8 @@ export class RawConnection {
 
   /** Resolves once the server has closed the connection, with whatever bytes were left over. */
   closed(timeoutMs = CLIENT_TIMEOUT_MS) {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(waiter);
-        reject(new Error('the server did not close the connection'));
-      }, timeoutMs);
-      const waiter = () => {
-        if (!this.ended) return;
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-        resolve(this.buffer.toString('latin1'));
-      };
-      this.waiters.add(waiter);
-      waiter();
-    });
+    return this.waiters.until(() => (this.ended ? this.buffer.toString('latin1') : undefined),
+      timeoutMs, () => new Error('the server did not close the connection'));
   }
 
   destroy() {

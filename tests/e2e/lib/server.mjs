@@ -10,6 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 
+import { Waiters } from './waiters.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const e2eDir = path.resolve(here, '..');
 export const repoDir = path.resolve(e2eDir, '../..');
@@ -65,7 +67,7 @@ class ExampleServer {
     this.stdout = '';
     this.stderr = '';
     this.exit = null; // {code, signal} once the process has ended and its pipes are drained
-    this.listeners = new Set();
+    this.waiters = new Waiters();
     this.exited = new Promise((resolve) => {
       child.once('close', (code, signal) => {
         this.exit = { code, signal };
@@ -91,7 +93,7 @@ class ExampleServer {
   }
 
   notify() {
-    for (const listener of this.listeners) listener();
+    this.waiters.wake();
   }
 
   /** Both streams, for failure messages. */
@@ -113,23 +115,11 @@ class ExampleServer {
   }
 
   waitFor(check, timeoutMs, what) {
-    return new Promise((resolve, reject) => {
-      const finish = (fn, value) => {
-        clearTimeout(timer);
-        this.listeners.delete(listener);
-        fn(value);
-      };
-      const listener = () => {
-        const value = check();
-        if (value !== undefined) finish(resolve, value);
-        else if (this.exit) finish(reject, new Error(`${this.name} exited while waiting for ${what}\n${this.output()}`));
-      };
-      const timer = setTimeout(
-        () => finish(reject, new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.output()}`)),
-        timeoutMs);
-      this.listeners.add(listener);
-      listener();
-    });
+    return this.waiters.until(() => {
+      const value = check();
+      if (value !== undefined || !this.exit) return value;
+      throw new Error(`${this.name} exited while waiting for ${what}\n${this.output()}`);
+    }, timeoutMs, () => new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.output()}`));
   }
 
   async waitUntilReady() {

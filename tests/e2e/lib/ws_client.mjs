@@ -3,6 +3,8 @@
 
 import WebSocket from 'ws';
 
+import { Waiters } from './waiters.mjs';
+
 const WAIT_MS = 10_000;
 
 export class WsClient {
@@ -32,7 +34,7 @@ export class WsClient {
     this.pongs = [];
     this.errors = [];
     this.closeEvent = null;
-    this.listeners = new Set();
+    this.waiters = new Waiters();
     ws.on('upgrade', (response) => {
       this.socket = response.socket;
       this.headers = response.headers; // the 101 answer's, lower-case names
@@ -59,29 +61,17 @@ export class WsClient {
   }
 
   notify() {
-    for (const listener of this.listeners) listener();
+    this.waiters.wake();
   }
 
   waitFor(check, what, timeoutMs = WAIT_MS) {
-    return new Promise((resolve, reject) => {
-      const finish = (fn, value) => {
-        clearTimeout(timer);
-        this.listeners.delete(listener);
-        fn(value);
-      };
-      const listener = () => {
-        const value = check();
-        if (value !== undefined) finish(resolve, value);
-        else if (this.closeEvent) {
-          finish(reject, new Error(`closed (${this.closeEvent.code} ${this.closeEvent.reason}) while waiting for ` +
-            `${what}; received ${JSON.stringify(this.texts())}`));
-        }
-      };
-      const timer = setTimeout(() => finish(reject, new Error(`timed out after ${timeoutMs} ms waiting for ${what}; ` +
-        `received ${JSON.stringify(this.texts())}`)), timeoutMs);
-      this.listeners.add(listener);
-      listener();
-    });
+    return this.waiters.until(() => {
+      const value = check();
+      if (value !== undefined || !this.closeEvent) return value;
+      throw new Error(`closed (${this.closeEvent.code} ${this.closeEvent.reason}) while waiting for ` +
+        `${what}; received ${JSON.stringify(this.texts())}`);
+    }, timeoutMs, () => new Error(`timed out after ${timeoutMs} ms waiting for ${what}; ` +
+      `received ${JSON.stringify(this.texts())}`));
   }
 
   /** The next message not yet taken. */

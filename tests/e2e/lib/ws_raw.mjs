@@ -12,6 +12,7 @@ import net from 'node:net';
 import zlib from 'node:zlib';
 
 import { readResponse } from './http.mjs';
+import { Waiters } from './waiters.mjs';
 
 const WAIT_MS = 10_000;
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
@@ -214,7 +215,7 @@ export class WsRawClient {
     this.closeSeen = false;
     this.ended = null; // 'fin' | 'reset' | 'closed' once the TCP connection is over
     this.writeError = null;
-    this.waiters = new Set();
+    this.waiters = new Waiters();
     socket.setNoDelay(true);
     socket.on('data', (data) => {
       this.input = this.input.length ? Buffer.concat([this.input, data]) : data;
@@ -237,7 +238,7 @@ export class WsRawClient {
   }
 
   wake() {
-    for (const waiter of this.waiters) waiter();
+    this.waiters.wake();
   }
 
   fail(message) {
@@ -326,31 +327,12 @@ export class WsRawClient {
 
   /** Waits until check() returns something other than undefined, or fails at the deadline. */
   until(check, what, timeoutMs = WAIT_MS) {
-    return new Promise((resolve, reject) => {
-      const finish = (fn, value) => {
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-        fn(value);
-      };
-      const waiter = () => {
-        if (this.violation) {
-          finish(reject, this.violation);
-          return;
-        }
-        let value;
-        try {
-          value = check();
-        } catch (error) {
-          finish(reject, error);
-          return;
-        }
-        if (value !== undefined) finish(resolve, value);
-        else if (this.ended) finish(reject, new Error(`connection ${this.ended} while waiting for ${what}${this.pending()}`));
-      };
-      const timer = setTimeout(() => finish(reject, new Error(`timed out after ${timeoutMs} ms waiting for ${what}${this.pending()}`)), timeoutMs);
-      this.waiters.add(waiter);
-      waiter();
-    });
+    return this.waiters.until(() => {
+      if (this.violation) throw this.violation;
+      const value = check();
+      if (value !== undefined || !this.ended) return value;
+      throw new Error(`connection ${this.ended} while waiting for ${what}${this.pending()}`);
+    }, timeoutMs, () => new Error(`timed out after ${timeoutMs} ms waiting for ${what}${this.pending()}`));
   }
 
   pending() {
@@ -454,20 +436,10 @@ export class WsRawClient {
 
   /** Resolves once the server has ended the TCP connection: 'fin', 'reset' or 'closed'. */
   tcpEnd(timeoutMs = WAIT_MS) {
-    return new Promise((resolve, reject) => {
-      const finish = (fn, value) => {
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-        fn(value);
-      };
-      const waiter = () => {
-        if (this.violation) finish(reject, this.violation);
-        else if (this.ended) finish(resolve, this.ended);
-      };
-      const timer = setTimeout(() => finish(reject, new Error(`the server did not end the TCP connection${this.pending()}`)), timeoutMs);
-      this.waiters.add(waiter);
-      waiter();
-    });
+    return this.waiters.until(() => {
+      if (this.violation) throw this.violation;
+      return this.ended ?? undefined;
+    }, timeoutMs, () => new Error(`the server did not end the TCP connection${this.pending()}`));
   }
 
   /** Fails if any frame is queued or the parser saw a violation. */
