@@ -6,44 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "support/utf8_reference.hpp"
+
 namespace pulsarcpp::ws {
 namespace {
 
-// Straightforward decoder used as the oracle: decodes each sequence per RFC 3629 and checks
-// the range, shortest form and surrogates explicitly.
-bool reference_valid(const std::string& s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto lead = static_cast<unsigned char>(s[i]);
-    int extra;
-    std::uint32_t cp;
-    if (lead < 0x80) {
-      extra = 0;
-      cp = lead;
-    } else if ((lead & 0xE0) == 0xC0) {
-      extra = 1;
-      cp = lead & 0x1F;
-    } else if ((lead & 0xF0) == 0xE0) {
-      extra = 2;
-      cp = lead & 0x0F;
-    } else if ((lead & 0xF8) == 0xF0) {
-      extra = 3;
-      cp = lead & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= s.size() && extra != 0) return false;  // sequence cut off
-    for (int k = 1; k <= extra; ++k) {
-      const auto c = static_cast<unsigned char>(s[i + k]);
-      if ((c & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (c & 0x3F);
-    }
-    static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += extra + 1;
-  }
-  return true;
-}
+using test::reference_valid_utf8;
 
 std::string encode(std::uint32_t cp) {
   std::string out;
@@ -222,7 +190,7 @@ std::vector<Case> kuhn_cases() {
 TEST(Utf8, KuhnCasesWholeBuffer) {
   for (const Case& c : kuhn_cases()) {
     EXPECT_EQ(is_valid_utf8(c.bytes), c.valid) << testing::PrintToString(c.bytes);
-    EXPECT_EQ(reference_valid(c.bytes), c.valid) << "oracle " << testing::PrintToString(c.bytes);
+    EXPECT_EQ(reference_valid_utf8(c.bytes), c.valid) << "oracle " << testing::PrintToString(c.bytes);
   }
 }
 
@@ -247,14 +215,14 @@ TEST(Utf8, AllOneTwoAndThreeByteSequencesMatchTheOracle) {
   std::string s;
   for (int a = 0; a < 256; ++a) {
     s.assign(1, char(a));
-    ASSERT_EQ(is_valid_utf8(s), reference_valid(s)) << a;
+    ASSERT_EQ(is_valid_utf8(s), reference_valid_utf8(s)) << a;
     for (int b = 0; b < 256; ++b) {
       s.assign({char(a), char(b)});
-      ASSERT_EQ(is_valid_utf8(s), reference_valid(s)) << a << " " << b;
+      ASSERT_EQ(is_valid_utf8(s), reference_valid_utf8(s)) << a << " " << b;
       if (a < 0xE0 || a > 0xF4) continue;  // only 3- and 4-byte leads need a third byte
       for (int c = 0; c < 256; ++c) {
         s.assign({char(a), char(b), char(c)});
-        ASSERT_EQ(is_valid_utf8(s), reference_valid(s)) << a << " " << b << " " << c;
+        ASSERT_EQ(is_valid_utf8(s), reference_valid_utf8(s)) << a << " " << b << " " << c;
       }
     }
   }
@@ -269,7 +237,7 @@ TEST(Utf8, FourByteBoundariesMatchTheOracle) {
       for (int c : interesting) {
         for (int d : interesting) {
           s = {char(a), char(b), char(c), char(d)};
-          ASSERT_EQ(is_valid_utf8(s), reference_valid(s)) << a << " " << b << " " << c << " " << d;
+          ASSERT_EQ(is_valid_utf8(s), reference_valid_utf8(s)) << a << " " << b << " " << c << " " << d;
         }
       }
     }
