@@ -5,9 +5,9 @@
 // the server does not end the connection after the client has ended its side, when it resets it
 // (except after its WebSocket close frame, see below), and when what it sent is not a well-formed
 // sequence of HTTP/1.1 responses (then, after a 101, of server WebSocket frames). The server
-// runs two loops, and clients that stay subscribed to the pub/sub endpoint's topic the whole run
-// receive and check what the inputs publish, across loops too; after each input a marker
-// published behind its messages must reach all of them, so a finding names its input.
+// runs two loops, and clients that stay subscribed to the pub/sub endpoint's topic the whole run,
+// on both loops, receive and check what the inputs publish, across loops too; after each input a
+// marker published behind its messages must reach all of them, so a finding names its input.
 //
 // Input: the first byte is the size of the pieces the rest is written in (0: one write), so
 // the server also meets requests and frames that arrive in parts.
@@ -15,9 +15,12 @@
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <variant>
 
 #include "pulsarcpp/pulsarcpp.hpp"
@@ -101,12 +104,39 @@ WebSocketBehavior<std::monostate> echo_endpoint(std::string path, bool deflate) 
   };
 }
 
+// The loop threads that have opened a pub/sub connection: a publish crosses loops only when
+// the subscribers sit on both.
+class LoopThreads {
+ public:
+  void add_this_thread() {
+    std::lock_guard lock(mutex_);
+    ids_.insert(std::this_thread::get_id());
+  }
+  std::size_t count() {
+    std::lock_guard lock(mutex_);
+    return ids_.size();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::set<std::thread::id> ids_;
+};
+
+LoopThreads& pubsub_loops() {
+  static LoopThreads loops;
+  return loops;
+}
+
 // Pub/sub on one socket: it subscribes on open and publishes what it gets to itself too, framed
 // (and compressed) once for the topic; "+" and "-" subscribe and unsubscribe.
 WebSocketBehavior<std::monostate> pubsub_endpoint() {
   return {
       .path = "/wsp",
-      .open = [](WS& ws) { ws.subscribe("room"); },
+      .open =
+          [](WS& ws) {
+            pubsub_loops().add_this_thread();
+            ws.subscribe("room");
+          },
       .message =
           [](WS& ws, Message m) {
             if (m.data == "+") {
@@ -131,6 +161,8 @@ std::string make_public_dir() {
   return dir;
 }
 
+constexpr unsigned kLoops = 2;
+
 // The server and the clients subscribed to its pub/sub topic for the whole run. Started once
 // and never stopped: libFuzzer ends the process with exit().
 struct Fixture {
@@ -147,14 +179,15 @@ const Fixture& fixture() {
         .middlewares = {answering_middleware()},
         .websocket = echo_endpoint("/ws", false),
         .websockets = {echo_endpoint("/wsz", true), pubsub_endpoint()},
-        .threads = 2,  // so publishes cross loops
+        .threads = kLoops,  // so publishes cross loops
         .worker_threads = 1,
         // Small, so that inputs of a few KiB reach every limit.
         .limits = {.max_head_bytes = 1024, .max_header_count = 16, .max_body_bytes = 2048},
         .public_dir = make_public_dir(),
     });
     server->listen();
-    return Fixture{server, &TopicSubscribers::start(*server, "/wsp", "room", 6)};
+    auto on_every_loop = [] { return pubsub_loops().count() == kLoops; };
+    return Fixture{server, &TopicSubscribers::start(*server, "/wsp", "room", 6, on_every_loop)};
   }();
   return started;
 }

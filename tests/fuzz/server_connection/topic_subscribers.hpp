@@ -23,24 +23,25 @@
 namespace connection_fuzz {
 
 // Half of the subscribers agree to permessage-deflate; each connects from its own loopback
-// address, so with a few of them every loop very likely holds some. One thread reads them all,
-// checks every frame they get and answers pings (the endpoint's idle timeout would close them
+// address, so that SO_REUSEPORT spreads them over the loops. One thread reads them all, checks
+// every frame they get and answers pings (the endpoint's idle timeout would close them
 // otherwise). The server has no reason to close them: if it does, that is a finding.
 class TopicSubscribers {
  public:
   // Opens `count` connections to the endpoint at `path` of `server`, which subscribes them to
-  // `topic`, and starts the thread that reads them. Never stopped, like the server: libFuzzer
-  // ends the process with exit().
+  // `topic`, then more (up to kMaxSubscribers) until `spread()` says they sit on every loop, and
+  // starts the thread that reads them. Never stopped, like the server: libFuzzer ends the
+  // process with exit().
+  template <typename Spread>
   static TopicSubscribers& start(pulsarcpp::Server& server, std::string_view path,
-                                 std::string topic, std::size_t count) {
+                                 std::string topic, std::size_t count, Spread spread) {
     auto* subscribers = new TopicSubscribers(std::move(topic));
-    for (std::size_t i = 0; i < count; ++i) subscribers->open(server.port(), path, i % 2 == 1);
-    const auto deadline =
-        std::chrono::steady_clock::now() + std::chrono::milliseconds(kQuietLimitMs);
-    while (server.subscriber_count(subscribers->topic_) < count) {
-      check(std::chrono::steady_clock::now() < deadline, "the subscribers were not subscribed");
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    while (subscribers->subscribers_.size() < count ||
+           (!spread() && subscribers->subscribers_.size() < kMaxSubscribers)) {
+      subscribers->open(server.port(), path, subscribers->subscribers_.size() % 2 == 1);
+      subscribers->wait_subscribed(server);
     }
+    check(spread(), "the subscribers do not reach every loop");
     std::thread([subscribers] { subscribers->read_forever(); }).detach();
     return *subscribers;
   }
@@ -67,7 +68,21 @@ class TopicSubscribers {
     std::string pending;  // the start of a frame the last read cut
   };
 
+  // Far beyond what two loops need (the odds that 32 addresses all land on one are 2^-31).
+  static constexpr std::size_t kMaxSubscribers = 32;
+
   explicit TopicSubscribers(std::string topic) : topic_(std::move(topic)) {}
+
+  // Waits until the server has subscribed every connection opened so far (its open handler
+  // has then run for each).
+  void wait_subscribed(pulsarcpp::Server& server) const {
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(kQuietLimitMs);
+    while (server.subscriber_count(topic_) < subscribers_.size()) {
+      check(std::chrono::steady_clock::now() < deadline, "the subscribers were not subscribed");
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
 
   void count_marker(std::string_view message) {
     std::lock_guard lock(mutex_);
