@@ -166,24 +166,20 @@ export class RawConnection {
     this.waiters = new Waiters();
     socket.on('data', (data) => {
       this.buffer = Buffer.concat([this.buffer, data]);
-      this.wake();
+      this.waiters.wake();
     });
     socket.on('end', () => {
       this.ended = true;
-      this.wake();
+      this.waiters.wake();
     });
     socket.on('error', (error) => {
       this.error = error;
-      this.wake();
+      this.waiters.wake();
     });
     socket.on('close', () => {
       this.ended = true;
-      this.wake();
+      this.waiters.wake();
     });
-  }
-
-  wake() {
-    this.waiters.wake();
   }
 
   write(data) {

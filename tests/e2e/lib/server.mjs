@@ -72,7 +72,7 @@ class ExampleServer {
       child.once('close', (code, signal) => {
         this.exit = { code, signal };
         running.delete(child);
-        this.notify();
+        this.waiters.wake();
         resolve(this.exit);
       });
     });
@@ -80,20 +80,16 @@ class ExampleServer {
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (text) => {
       this.stdout += text;
-      this.notify();
+      this.waiters.wake();
     });
     child.stderr.on('data', (text) => {
       this.stderr += text;
-      this.notify();
+      this.waiters.wake();
     });
   }
 
   url(pathname) {
     return this.origin + pathname;
-  }
-
-  notify() {
-    this.waiters.wake();
   }
 
   /** Both streams, for failure messages. */

@@ -41,27 +41,23 @@ export class WsClient {
     });
     ws.on('message', (data, binary) => {
       this.messages.push({ data: binary ? Buffer.from(data) : data.toString('utf8'), binary });
-      this.notify();
+      this.waiters.wake();
     });
     ws.on('pong', (data) => {
       this.pongs.push(Buffer.from(data));
-      this.notify();
+      this.waiters.wake();
     });
     ws.on('error', (error) => {
       this.errors.push(error);
-      this.notify();
+      this.waiters.wake();
     });
     this.closed = new Promise((resolve) => {
       ws.on('close', (code, reason) => {
         this.closeEvent = { code, reason: reason.toString('utf8') };
-        this.notify();
+        this.waiters.wake();
         resolve(this.closeEvent);
       });
     });
-  }
-
-  notify() {
-    this.waiters.wake();
   }
 
   waitFor(check, what, timeoutMs = WAIT_MS) {

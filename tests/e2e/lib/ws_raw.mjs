@@ -220,25 +220,21 @@ export class WsRawClient {
     socket.on('data', (data) => {
       this.input = this.input.length ? Buffer.concat([this.input, data]) : data;
       if (this.parsing) this.parse();
-      this.wake();
+      this.waiters.wake();
     });
     socket.on('end', () => {
       this.ended ??= 'fin';
-      this.wake();
+      this.waiters.wake();
     });
     socket.on('error', (error) => {
       if (error.code === 'ECONNRESET') this.ended ??= 'reset';
       else this.writeError = error; // EPIPE after the server closed: not the test's concern
-      this.wake();
+      this.waiters.wake();
     });
     socket.on('close', () => {
       this.ended ??= 'closed';
-      this.wake();
+      this.waiters.wake();
     });
-  }
-
-  wake() {
-    this.waiters.wake();
   }
 
   fail(message) {
