@@ -14,11 +14,14 @@ namespace pulsarcpp::detail {
 namespace {
 
 // True when some byte of `word` is not one dump() writes as it is: a control byte, a quote, a
-// backslash, or part of a UTF-8 sequence.
+// backslash, or part of a UTF-8 sequence. The swar tests with their `& ~word` masks left out:
+// those only keep bytes of 0x80 and above from matching, and such bytes match here anyway.
 constexpr bool has_special_byte(std::uint64_t word) noexcept {
-  using namespace http::swar;
-  return (bytes_below(word, 0x20) | bytes_equal(word, '"') | bytes_equal(word, '\\') |
-          high_bytes(word)) != 0;
+  using http::swar::kOnes;
+  const std::uint64_t control = word - kOnes * 0x20;
+  const std::uint64_t quote = (word ^ (kOnes * '"')) - kOnes;
+  const std::uint64_t backslash = (word ^ (kOnes * '\\')) - kOnes;
+  return ((control | quote | backslash | word) & http::swar::kHighs) != 0;
 }
 
 bool all_plain(std::string_view text) noexcept {

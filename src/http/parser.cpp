@@ -38,6 +38,7 @@ enum CharClass : std::uint8_t {
   kRegName = 1 << 3,     // unreserved / sub-delims (RFC 3986 reg-name, '%' handled apart)
   kHex = 1 << 4,
   kDigit = 1 << 5,
+  kPathChar = 1 << 6,  // request-target bytes before the query: kTargetChar without '?'
 };
 
 constexpr std::array<std::uint8_t, 256> make_char_classes() {
@@ -57,6 +58,9 @@ constexpr std::array<std::uint8_t, 256> make_char_classes() {
   // Not RFC 3986, but WHATWG URL serializers (every browser, fetch) leave these unencoded in
   // paths and queries; rejecting them would refuse ordinary browser traffic.
   add("{}|^`", kTargetChar);
+  for (int c = 0; c < 256; ++c) {
+    if ((table[c] & kTargetChar) != 0 && c != '?') table[c] |= kPathChar;
+  }
   add("-._~!$&'()*+,;=", kRegName);
   for (int c = 0x21; c <= 0xFF; ++c) {
     if (c != 0x7F) table[c] |= kValueChar;
@@ -164,21 +168,27 @@ struct Cursor {
   std::size_t left() const noexcept { return static_cast<std::size_t>(end - p); }
 };
 
-// True when some byte of `word` is a control character (< 0x20, which includes HTAB) or DEL.
+// Marks the control characters (< 0x20, which includes HTAB) and DEL among the bytes of `word`.
 // Bytes >= 0x80 (obs-text) pass, as in kValueChar.
-constexpr bool has_control_byte(std::uint64_t word) noexcept {
-  return (swar::bytes_below(word, 0x20) | swar::bytes_equal(word, 0x7F)) != 0;
+constexpr std::uint64_t control_bytes(std::uint64_t word) noexcept {
+  return swar::bytes_below(word, 0x20) | swar::bytes_equal(word, 0x7F);
 }
 
-// Field values are most of a head's bytes (cookies, user agents), so they are skipped eight at a
-// time; a word holding a control byte (HTAB included) is finished byte by byte.
+// Field values are most of a head's bytes (cookies, user agents), so they are read eight at a
+// time: a word with a control byte goes straight to the first one, which ends the value unless
+// it is a HTAB. The last few bytes are read one by one.
 const char* scan_field_value(const char* p, const char* end) noexcept {
-  for (;;) {
-    while (end - p >= 8 && !has_control_byte(swar::load(p))) p += 8;
-    const char* stop = end - p >= 8 ? p + 8 : end;
-    p = scan(p, stop, kValueChar);
-    if (p != stop || p == end) return p;
+  while (end - p >= 8) {
+    const std::uint64_t marks = control_bytes(swar::load_in_order(p));
+    if (marks == 0) {
+      p += 8;
+      continue;
+    }
+    p += swar::first_marked(marks);
+    if (*p != '\t') return p;
+    ++p;
   }
+  return scan(p, end, kValueChar);
 }
 
 int expect_crlf(Cursor& c) noexcept {
@@ -206,6 +216,23 @@ int lex_word(Cursor& c, std::uint8_t cls, std::string_view& field) noexcept {
   if (c.at_end()) return kMore;
   if (*c.p != ' ' || c.p == start) return kBadRequest;
   field = std::string_view(start, static_cast<std::size_t>(c.p - start));
+  ++c.p;
+  return kOk;
+}
+
+// The request-target up to its SP, and where its first '?' is (npos for none): noted during the
+// scan, so splitting off the query costs no second pass.
+int lex_target(Cursor& c, std::string_view& target, std::size_t& question_mark) noexcept {
+  const char* start = c.p;
+  c.p = scan(c.p, c.end, kPathChar);
+  question_mark = std::string_view::npos;
+  if (c.p != c.end && *c.p == '?') {
+    question_mark = static_cast<std::size_t>(c.p - start);
+    c.p = scan(c.p, c.end, kTargetChar);
+  }
+  if (c.at_end()) return kMore;
+  if (*c.p != ' ' || c.p == start) return kBadRequest;
+  target = std::string_view(start, static_cast<std::size_t>(c.p - start));
   ++c.p;
   return kOk;
 }
@@ -238,8 +265,8 @@ int lex_version(Cursor& c, char& major, char& minor) noexcept {
   return expect_crlf(c);
 }
 
-void split_path_query(std::string_view target, RequestHead& out) noexcept {
-  const std::size_t q = target.find('?');
+// `q` is the position of the first '?' in `target`, or npos.
+void split_path_query(std::string_view target, std::size_t q, RequestHead& out) noexcept {
   out.path = target.substr(0, q);
   out.query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
 }
@@ -266,13 +293,14 @@ int parse_absolute_form(RequestHead& out) noexcept {
     out.path = kRootPath;
     out.query = rest.empty() ? std::string_view() : rest.substr(1);
   } else {
-    split_path_query(rest, out);
+    split_path_query(rest, rest.find('?'), out);
   }
   return kOk;
 }
 
 // Checks that the target's form fits the method and fills path, query and (from the target) host.
-int classify_target(RequestHead& out, bool& host_from_target) noexcept {
+// `question_mark` is where the target's first '?' is, or npos.
+int classify_target(RequestHead& out, std::size_t question_mark, bool& host_from_target) noexcept {
   const std::string_view target = out.target;
   if (out.method == Method::connect) {  // authority-form, and only it (RFC 9112 §3.2.3)
     if (!valid_host_port(target, true, true)) return kBadRequest;
@@ -282,7 +310,7 @@ int classify_target(RequestHead& out, bool& host_from_target) noexcept {
     return kOk;
   }
   if (target[0] == '/') {
-    split_path_query(target, out);
+    split_path_query(target, question_mark, out);
     return kOk;
   }
   if (target == "*") {
@@ -402,7 +430,7 @@ int note_connection(std::string_view value, HeaderFacts& f) {
 class HostMemo {
  public:
   bool valid(std::string_view host) noexcept {
-    if (host.size() == size_ && std::memcmp(host.data(), bytes_, size_) == 0) return true;
+    if (host.size() == size_ && swar::same_bytes(host.data(), bytes_, size_)) return true;
     if (!valid_host_port(host, false, false)) return false;
     if (host.size() <= sizeof bytes_) {
       std::memcpy(bytes_, host.data(), host.size());
@@ -425,30 +453,52 @@ int note_host(std::string_view value, HeaderFacts& f) noexcept {
   return kOk;
 }
 
+// Whether the field name `name` (a token: lex_field_line checked it) is `lowercase` in any case;
+// `lowercase` holds only lowercase letters and '-'. Setting bit 0x20 of every byte turns a letter
+// into its lowercase form and leaves '-' as it is, and the only other byte it turns into one of
+// those is CR (into '-'), which is not a token byte. So the words compare equal exactly when the
+// names match, eight bytes at a time.
+bool is_name(std::string_view name, std::string_view lowercase) noexcept {
+  constexpr std::uint64_t kCaseBits = swar::kOnes * 0x20;
+  const std::size_t n = name.size();
+  if (n != lowercase.size()) return false;
+  const auto same_word = [&](std::uint64_t a, std::uint64_t b) {
+    return (a | kCaseBits) == (b | kCaseBits);
+  };
+  if (n <= 8) {
+    return same_word(swar::load_short(name.data(), n, 'a'),
+                     swar::load_short(lowercase.data(), n, 'a'));
+  }
+  for (std::size_t i = 0; i + 8 < n; i += 8) {
+    if (!same_word(swar::load(name.data() + i), swar::load(lowercase.data() + i))) return false;
+  }
+  return same_word(swar::load(name.data() + n - 8), swar::load(lowercase.data() + n - 8));
+}
+
 // Dispatches on the name's length first so most headers cost one integer compare.
 int note_header(const Header& h, HeaderFacts& f) {
   switch (h.name.size()) {
     case 4:
-      if (iequals(h.name, "host")) return note_host(h.value, f);
+      if (is_name(h.name, "host")) return note_host(h.value, f);
       break;
     case 6:
-      if (iequals(h.name, "expect")) {
+      if (is_name(h.name, "expect")) {
         const bool known = iequals(h.value, "100-continue");
         f.expect_continue = f.expect_continue || known;
         f.expect_unknown = f.expect_unknown || !known;
       }
       break;
     case 7:
-      f.has_upgrade = f.has_upgrade || iequals(h.name, "upgrade");
+      f.has_upgrade = f.has_upgrade || is_name(h.name, "upgrade");
       break;
     case 10:
-      if (iequals(h.name, "connection")) return note_connection(h.value, f);
+      if (is_name(h.name, "connection")) return note_connection(h.value, f);
       break;
     case 14:
-      if (iequals(h.name, "content-length")) return note_content_length(h.value, f);
+      if (is_name(h.name, "content-length")) return note_content_length(h.value, f);
       break;
     case 17:
-      if (iequals(h.name, "transfer-encoding")) return note_transfer_encoding(h.value, f);
+      if (is_name(h.name, "transfer-encoding")) return note_transfer_encoding(h.value, f);
       break;
     default:
       break;
@@ -492,7 +542,8 @@ int apply_header_semantics(const ParserLimits& limits, bool host_from_target, Re
 int parse_request_line(Cursor& c, RequestHead& out, bool& host_from_target) noexcept {
   if (const int r = skip_leading_empty_lines(c); r != kOk) return r;
   if (const int r = lex_word(c, kTchar, out.method_name); r != kOk) return r;
-  if (const int r = lex_word(c, kTargetChar, out.target); r != kOk) return r;
+  std::size_t question_mark = 0;
+  if (const int r = lex_target(c, out.target, question_mark); r != kOk) return r;
   char major = 0;
   char minor = 0;
   if (const int r = lex_version(c, major, minor); r != kOk) return r;
@@ -500,7 +551,7 @@ int parse_request_line(Cursor& c, RequestHead& out, bool& host_from_target) noex
   // A higher 1.x minor is answered as 1.1, the highest we speak (RFC 9110 §2.5).
   out.version_minor = minor == '0' ? 0 : 1;
   out.method = method_from_string(out.method_name);
-  return classify_target(out, host_from_target);
+  return classify_target(out, question_mark, host_from_target);
 }
 
 void reset(RequestHead& out) noexcept {

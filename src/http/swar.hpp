@@ -4,6 +4,7 @@
 // Each returns a word whose byte high bits mark matches; it is exact about whether any byte
 // matches (a borrow can only add marks above a byte that really matches), not about which.
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -29,10 +30,24 @@ constexpr std::uint64_t high_bytes(std::uint64_t word) noexcept {
   return word & kHighs;
 }
 
+/// Which byte of a word from load_in_order() the first mark of the tests above is on (0-7), for
+/// a word with a mark. The lowest mark is always a real match: a borrow only adds marks above it.
+inline std::size_t first_marked(std::uint64_t marks) noexcept {
+  return static_cast<std::size_t>(std::countr_zero(marks)) / 8;
+}
+
 /// Eight bytes from `p`, in any alignment.
 inline std::uint64_t load(const char* p) noexcept {
   std::uint64_t word;
   std::memcpy(&word, p, sizeof word);
+  return word;
+}
+
+/// Eight bytes from `p` with the first in the lowest bits, as first_marked() needs, whatever the
+/// machine's byte order.
+inline std::uint64_t load_in_order(const char* p) noexcept {
+  const std::uint64_t word = load(p);
+  if constexpr (std::endian::native == std::endian::big) return __builtin_bswap64(word);
   return word;
 }
 
@@ -52,6 +67,14 @@ inline std::uint64_t load_short(const char* p, std::size_t n, char filler) noexc
   if (n == 0) return word;
   const auto byte = [p](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
   return (word & ~std::uint64_t{0xFFFFFF}) | byte(0) | byte(n / 2) << 8 | byte(n - 1) << 16;
+}
+
+/// Whether the `n` bytes at `a` and at `b` are equal: compared as words when `n` is at most 16
+/// (the short strings a parser compares against what it remembers), else by memcmp.
+inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+  if (n > 16) return std::memcmp(a, b, n) == 0;
+  if (n > 8) return load(a) == load(b) && load(a + n - 8) == load(b + n - 8);
+  return load_short(a, n, 0) == load_short(b, n, 0);
 }
 
 /// Whether `hit(word)` holds for some word of `text`, whole words only: a short text is one

@@ -118,6 +118,28 @@ TEST(JsonWriterLiteral, EscapesAndUtf8AreNlohmanns) {
   EXPECT_THROW(append_json(out, {{"k", "\xff"}}), nlohmann::json::type_error);
 }
 
+// The word-at-a-time test for bytes that need escaping, at every position of strings around
+// its word sizes: each ASCII byte among plain ones (a UTF-8 lead byte alone is nlohmann's
+// error), and a two-byte character, in the key and in the value.
+TEST(JsonWriterLiteral, EveryByteNeedingAnEscapeIsFoundAtEveryPosition) {
+  for (std::size_t length = 1; length <= 18; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (int byte = 0; byte < 0x80; ++byte) {
+        std::string text(length, 'a');
+        text[at] = static_cast<char>(byte);
+        std::string out;
+        append_json(out, {{text, text}});
+        ASSERT_EQ(out, nlohmann::json({{text, text}}).dump()) << length << " " << at << " " << byte;
+      }
+      std::string text(length + 1, 'a');
+      text.replace(at, 2, "\xc3\xa9");
+      std::string out;
+      append_json(out, {{"k", text}});
+      ASSERT_EQ(out, nlohmann::json({{"k", text}}).dump()) << length << " " << at;
+    }
+  }
+}
+
 TEST(JsonWriterLiteral, LongLiteralsMatchToo) {
   EXPECT_LITERAL_MATCHES({{"q", 1}, {"p", 2}, {"o", 3}, {"n", 4}, {"m", 5}, {"l", 6},
                           {"k", 7}, {"j", 8}, {"i", 9}, {"h", 10}, {"g", 11}, {"f", 12},

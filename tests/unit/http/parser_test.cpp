@@ -182,6 +182,47 @@ TEST(ParserTest, HeaderValuesAreTrimmedAndKeepInnerSpaces) {
   EXPECT_EQ(head.header("HOST"), "h");
 }
 
+// A HTAB does not end a value, so the word-at-a-time scan steps over it and goes on looking in
+// the same word: a bad byte right after it is still found.
+TEST(ParserTest, ABadByteRightAfterAHtabIsFound) {
+  for (std::size_t at = 1; at < 20; ++at) {
+    for (const char bad : {'\x01', '\x7f', '\x0b'}) {
+      std::string value(20, 'v');
+      value[at - 1] = '\t';
+      value[at] = bad;
+      EXPECT_EQ(outcome(with_headers(kHost + "X: a" + value + "\r\n")), 400) << at << " " << +bad;
+    }
+  }
+}
+
+// The framing and connection headers are recognised in any case, and a name that differs from
+// one of them in a single byte (case aside) is an ordinary header.
+TEST(ParserTest, KnownHeaderNamesMatchInAnyCaseAndOnlyExactly) {
+  RequestHead head;
+  ASSERT_EQ(parse("POST / HTTP/1.1\r\nhOsT: h\r\nCONTENT-length: 3\r\ncOnNeCtIoN: close\r\n"
+                  "EXPECT: 100-continue\r\n\r\n",
+                  head)
+                .status,
+            ParseStatus::complete);
+  EXPECT_EQ(head.host, "h");
+  EXPECT_EQ(head.framing, BodyFraming::content_length);
+  EXPECT_EQ(head.content_length, 3u);
+  EXPECT_FALSE(head.keep_alive);
+  EXPECT_TRUE(head.expect_continue);
+  ASSERT_EQ(parse("POST / HTTP/1.1\r\nHost: h\r\nTRANSFER-Encoding: chunked\r\n\r\n", head).status,
+            ParseStatus::complete);
+  EXPECT_EQ(head.framing, BodyFraming::chunked);
+  for (const char* name : {"Hosu", "Gost", "Content-Lengtg", "Content_Length", "Connectiom",
+                           "Transfer-Encodinf", "Hos", "Hostt"}) {
+    const std::string request =
+        std::string("GET / HTTP/1.1\r\nHost: h\r\n") + name + ": 5\r\nConnection: x\r\n\r\n";
+    ASSERT_EQ(parse(request, head).status, ParseStatus::complete) << name;
+    EXPECT_EQ(head.framing, BodyFraming::none) << name;
+    EXPECT_EQ(head.host, "h") << name;
+    EXPECT_TRUE(head.keep_alive) << name;
+  }
+}
+
 TEST(ParserTest, ReusesHeaderVectorAndResetsFields) {
   RequestHead head;
   ASSERT_EQ(parse("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nConnection: close\r\n"

@@ -78,6 +78,35 @@ TEST(Swar, LoadShortHoldsEveryByte) {
   EXPECT_EQ(load_short(nullptr, 0, 'z'), kOnes * 'z');
 }
 
+// A difference in any one byte, at any length up to past the word-compared sizes, is seen.
+TEST(Swar, SameBytesSeesADifferenceAnywhere) {
+  const std::string text = "0123456789abcdefghij";
+  for (std::size_t n = 0; n <= text.size(); ++n) {
+    std::string copy = text;
+    EXPECT_TRUE(same_bytes(text.data(), copy.data(), n)) << n;
+    for (std::size_t at = 0; at < n; ++at) {
+      copy = text;
+      copy[at] = '!';
+      EXPECT_FALSE(same_bytes(text.data(), copy.data(), n)) << n << " " << at;
+    }
+  }
+}
+
+// The first mark is the first matching byte in memory order, whatever matches follow it.
+TEST(Swar, FirstMarkedIsTheFirstMatchInMemoryOrder) {
+  for (std::size_t first = 0; first < 8; ++first) {
+    for (std::size_t second = first; second < 8; ++second) {
+      char bytes[8];
+      std::memset(bytes, 'x', sizeof bytes);
+      bytes[first] = '\x01';
+      bytes[second] = '\x00';
+      const std::uint64_t marks = bytes_below(load_in_order(bytes), 0x20);
+      ASSERT_NE(marks, 0u);
+      EXPECT_EQ(first_marked(marks), first) << first << " " << second;
+    }
+  }
+}
+
 TEST(Swar, LoadReadsUnalignedBytes) {
   const char text[] = "xabcdefgh";
   std::uint64_t expected;
