@@ -53,46 +53,57 @@ Response& Response::set_cookie(const http::Cookie& cookie) {
   return *this;
 }
 
-Response custom_response(std::string body, std::string_view content_type,
-                         ResponseOptions options) {
+namespace {
+// What custom_response() and the helpers built on it make. The options are only read, so the
+// helpers pass theirs on without moving them again.
+Response make_response(std::string&& body, std::string_view content_type,
+                       const ResponseOptions& options) {
   Response response(options.status);
   response.body = std::move(body);
   if (!content_type.empty()) {
     response.headers = detail::recycled_headers("Content-Type", content_type);
   }
-  response.headers.reserve(response.headers.size() + options.headers.size());
-  // Options' headers win over the helper's Content-Type, as in Pulsar's spread order.
-  for (auto& [name, value] : options.headers) response.set_header(name, value);
+  if (!options.headers.empty()) {
+    response.headers.reserve(response.headers.size() + options.headers.size());
+    // Options' headers win over the helper's Content-Type, as in Pulsar's spread order.
+    for (const auto& [name, value] : options.headers) response.set_header(name, value);
+  }
   return response;
 }
 
-namespace {
 // Small documents are the common case: one allocation for the body, not several as it grows.
 constexpr std::size_t kJsonBodyReserve = 64;
 
+// The document is written straight into the response's body, which comes from this thread's
+// recycled storage.
 template <class Data>
-Response json_response(const Data& data, ResponseOptions options) {
-  std::string body = detail::recycled_body();
-  body.reserve(kJsonBodyReserve);
-  detail::append_json(body, data);
-  return custom_response(std::move(body), "application/json", std::move(options));
+Response json_response(const Data& data, const ResponseOptions& options) {
+  Response response = make_response(detail::recycled_body(), "application/json", options);
+  response.body.reserve(kJsonBodyReserve);
+  detail::append_json(response.body, data);
+  return response;
 }
 }  // namespace
 
+Response custom_response(std::string body, std::string_view content_type,
+                         ResponseOptions options) {
+  return make_response(std::move(body), content_type, options);
+}
+
 Response json(const nlohmann::json& data, ResponseOptions options) {
-  return json_response(data, std::move(options));
+  return json_response(data, options);
 }
 
 Response json(std::initializer_list<JsonField> fields, ResponseOptions options) {
-  return json_response(fields, std::move(options));
+  return json_response(fields, options);
 }
 
 Response text(std::string body, ResponseOptions options) {
-  return custom_response(std::move(body), "text/plain", std::move(options));
+  return make_response(std::move(body), "text/plain", options);
 }
 
 Response html(std::string body, ResponseOptions options) {
-  return custom_response(std::move(body), "text/html", std::move(options));
+  return make_response(std::move(body), "text/html", options);
 }
 
 Response file(std::string path, ResponseOptions options) {

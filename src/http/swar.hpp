@@ -84,6 +84,10 @@ template <class Hit>
 bool any_word(std::string_view text, char filler, Hit hit) noexcept {
   constexpr std::size_t kWord = sizeof(std::uint64_t);
   if (text.size() <= kWord) return hit(load_short(text.data(), text.size(), filler));
+  // Most header names and values, and JSON keys, fit in two words: no loop for them.
+  if (text.size() <= 2 * kWord) {
+    return hit(load(text.data())) || hit(load(text.data() + text.size() - kWord));
+  }
   for (std::size_t i = 0; i + kWord < text.size(); i += kWord) {
     if (hit(load(text.data() + i))) return true;
   }

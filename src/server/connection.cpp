@@ -335,7 +335,7 @@ void HttpConnection::queue_response(Response response) {
                                              : HeadFraming{HeadFraming::Kind::length,
                                                            response.body.size()};
   append_response_head(output_, response.status, response.headers, context_.response_headers(),
-                       framing, ctx_.date.line(), connection_header());
+                       framing, date_line(), connection_header());
   if (may_have_body && !head) output_.append(response.body);
 }
 
@@ -344,7 +344,7 @@ void HttpConnection::queue_file(Response response) {
   if (opened.fd < 0) return queue_response(std::move(opened.response));
   append_response_head(output_, opened.response.status, opened.response.headers,
                        context_.response_headers(), {HeadFraming::Kind::length, opened.length},
-                       ctx_.date.line(), connection_header());
+                       date_line(), connection_header());
   if (AppCore::omits_body(context_) || opened.length == 0) {
     ::close(opened.fd);
     return;
@@ -365,7 +365,7 @@ void HttpConnection::queue_stream(Response response) {
                                  : chunked ? HeadFraming::Kind::chunked
                                            : HeadFraming::Kind::until_close;
   append_response_head(output_, response.status, response.headers, context_.response_headers(),
-                       {kind, 0}, ctx_.date.line(), connection_header());
+                       {kind, 0}, date_line(), connection_header());
   if (!has_body || AppCore::omits_body(context_)) return;
   stream_running_ = true;
   stream_chunked_ = chunked;
@@ -416,7 +416,7 @@ Task<void> HttpConnection::pump_stream(std::shared_ptr<AsyncGenerator<std::strin
 
 void HttpConnection::queue_upgrade(Response response) {
   append_response_head(output_, 101, response.headers, context_.response_headers(),
-                       {HeadFraming::Kind::none, 0}, ctx_.date.line(),
+                       {HeadFraming::Kind::none, 0}, date_line(),
                        {.keep_alive = true, .http10 = false, .upgrade = true});
   upgrade_ = std::move(response.upgrade);
   keep_alive_ = false;  // no more HTTP requests on this socket
@@ -440,11 +440,15 @@ void HttpConnection::hand_off_to_websocket() {
 
 void HttpConnection::queue_protocol_error(int status) {
   keep_alive_ = false;
-  append_error_response(output_, status, ctx_.date.line());
+  append_error_response(output_, status, date_line());
 }
 
 ConnectionHeader HttpConnection::connection_header() const noexcept {
   return {keep_alive_, head_.version_minor == 0};
+}
+
+std::string_view HttpConnection::date_line() noexcept {
+  return ctx_.date.line(ctx_.loop.now_ms());
 }
 
 void HttpConnection::flush() {

@@ -63,6 +63,7 @@ class HttpConnection final : public net::IoHandler,
   void check_departure();
   bool watching_departure() const noexcept;
   ConnectionHeader connection_header() const noexcept;
+  std::string_view date_line() noexcept;
   void finish_async(Response response);
   void queue_response(Response response);
   void queue_file(Response response);
