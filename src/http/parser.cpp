@@ -539,9 +539,23 @@ int apply_header_semantics(const ParserLimits& limits, bool host_from_target, Re
 
 // ---- Driver ----
 
+// The method and its SP. Most requests are GETs: one comparison instead of a scan and a lookup.
+int lex_method(Cursor& c, RequestHead& out) noexcept {
+  static constexpr std::string_view kGet = "GET ";
+  if (c.left() >= kGet.size() && std::memcmp(c.p, kGet.data(), kGet.size()) == 0) {
+    out.method_name = std::string_view(c.p, kGet.size() - 1);
+    out.method = Method::get;
+    c.p += kGet.size();
+    return kOk;
+  }
+  if (const int r = lex_word(c, kTchar, out.method_name); r != kOk) return r;
+  out.method = method_from_string(out.method_name);
+  return kOk;
+}
+
 int parse_request_line(Cursor& c, RequestHead& out, bool& host_from_target) noexcept {
   if (const int r = skip_leading_empty_lines(c); r != kOk) return r;
-  if (const int r = lex_word(c, kTchar, out.method_name); r != kOk) return r;
+  if (const int r = lex_method(c, out); r != kOk) return r;
   std::size_t question_mark = 0;
   if (const int r = lex_target(c, out.target, question_mark); r != kOk) return r;
   char major = 0;
@@ -550,7 +564,6 @@ int parse_request_line(Cursor& c, RequestHead& out, bool& host_from_target) noex
   if (major != '1') return kVersionNotSupported;
   // A higher 1.x minor is answered as 1.1, the highest we speak (RFC 9110 §2.5).
   out.version_minor = minor == '0' ? 0 : 1;
-  out.method = method_from_string(out.method_name);
   return classify_target(out, question_mark, host_from_target);
 }
 
