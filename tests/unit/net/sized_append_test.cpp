@@ -35,5 +35,19 @@ TEST(Decimal, FormatsEveryIntegerType) {
   EXPECT_EQ(Decimal(static_cast<unsigned char>(200)).view(), "200");
 }
 
+// Each digit count, both sides of every power of ten, and the smallest of the narrow types.
+TEST(Decimal, MatchesToStringAtEveryLength) {
+  for (std::uint64_t power = 1; power <= 1000000000000000000ull; power *= 10) {
+    for (const std::uint64_t value : {power - 1, power, power + 1, 3 * power}) {
+      EXPECT_EQ(Decimal(value).view(), std::to_string(value));
+      const auto signed_value = static_cast<std::int64_t>(value);
+      EXPECT_EQ(Decimal(-signed_value).view(), std::to_string(-signed_value));
+    }
+  }
+  EXPECT_EQ(Decimal(std::numeric_limits<signed char>::min()).view(), "-128");
+  EXPECT_EQ(Decimal(std::numeric_limits<std::int16_t>::min()).view(), "-32768");
+  EXPECT_EQ(Decimal(std::numeric_limits<std::int32_t>::min()).view(), "-2147483648");
+}
+
 }  // namespace
 }  // namespace pulsarcpp::net

@@ -60,6 +60,22 @@ TEST(ResponseHead, UnknownStatusHasAnEmptyReason) {
             "HTTP/1.1 599 \r\nContent-Length: 0\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n");
 }
 
+// The longest of each piece: a status without a line, twenty-digit numbers, the keep-alive line
+// for HTTP/1.0; and a head without a Date line.
+TEST(ResponseHead, TheLongestPiecesAndTheShortest) {
+  std::string out = "x";
+  append_response_head(out, -1, {{"A", "1"}}, {{"B", "2"}},
+                       {HeadFraming::Kind::length, 18446744073709551615ull}, kDateLine,
+                       {.keep_alive = true, .http10 = true});
+  EXPECT_EQ(out,
+            "xHTTP/1.1 18446744073709551615 \r\nA: 1\r\nB: 2\r\n"
+            "Content-Length: 18446744073709551615\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\nConnection: keep-alive\r\n\r\n");
+  out.clear();
+  append_response_head(out, 200, {}, {}, {HeadFraming::Kind::chunked, 0}, {}, {.keep_alive = false});
+  EXPECT_EQ(out, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+}
+
 TEST(ResponseHead, AppendsAfterEarlierResponses) {
   std::string out = "earlier";
   append_response_head(out, 404, {}, {}, {HeadFraming::Kind::length, 1234567}, kDateLine, {});
