@@ -5,7 +5,10 @@
 // client's choosing. The Fetch standard's Headers refuses the same bytes.
 
 #include <array>
+#include <cstdint>
 #include <string_view>
+
+#include "http/swar.hpp"
 
 namespace pulsarcpp::http {
 
@@ -32,14 +35,31 @@ constexpr bool is_ows(char c) noexcept {
 /// A field name: a non-empty token (RFC 9110 §5.1).
 bool is_field_name(std::string_view name) noexcept;
 
+// CR, LF or NUL among the bytes of `word`. Most words hold no control byte at all, which one test
+// rules out; a word with one (a tab, say) is looked at closely.
+inline bool has_line_breaking_byte(std::uint64_t word) noexcept {
+  if (swar::bytes_below(word, 0x20) == 0) return false;
+  return (swar::bytes_equal(word, '\r') | swar::bytes_equal(word, '\n') |
+          swar::bytes_equal(word, '\0')) != 0;
+}
+
+// The two checks below run on every header of every response, so they are inline.
+
 /// A value that cannot end its field line: no CR, LF or NUL. Other control bytes are left to
 /// the application, as Bun does.
-bool is_safe_field_value(std::string_view value) noexcept;
+inline bool is_safe_field_value(std::string_view value) noexcept {
+  return !swar::any_word(value, 'a',
+                         [](std::uint64_t word) { return has_line_breaking_byte(word); });
+}
 
 /// A name that cannot end its field line or move where the value starts: non-empty, no CR, LF,
 /// NUL or ':'. Weaker than is_field_name, and cheap enough to check on every response: what the
 /// setters did not check (headers pushed into Response::headers directly) gets this much.
-bool is_safe_field_name(std::string_view name) noexcept;
+inline bool is_safe_field_name(std::string_view name) noexcept {
+  return !name.empty() && !swar::any_word(name, 'a', [](std::uint64_t word) {
+    return swar::bytes_equal(word, ':') != 0 || has_line_breaking_byte(word);
+  });
+}
 
 /// Throws std::invalid_argument naming the header when either check fails.
 void check_response_field(std::string_view name, std::string_view value);
