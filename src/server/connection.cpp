@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cassert>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -324,7 +325,10 @@ void HttpConnection::finish_async(Response response) {
 }
 
 void HttpConnection::queue_response(Response response) {
-  AppCore::refuse_unsafe_headers(response, context_);
+  // The headers of a plain response are checked as its head is written; the others' before
+  // their own paths take over.
+  const bool plain = !response.upgrade && !response.file_path && !response.body_stream;
+  if (!plain) AppCore::refuse_unsafe_headers(response, context_);
   if (response.upgrade && response.status == 101) return queue_upgrade(std::move(response));
   if (response.file_path) return queue_file(std::move(response));
   if (response.body_stream) return queue_stream(std::move(response));
@@ -334,17 +338,29 @@ void HttpConnection::queue_response(Response response) {
                               : head         ? head_framing(response)
                                              : HeadFraming{HeadFraming::Kind::length,
                                                            response.body.size()};
-  append_response_head(output_, response.status, response.headers, context_.response_headers(),
-                       framing, date_line(), connection_header());
+  if (!append_response_head(output_, response.status, response.headers,
+                            context_.response_headers(), framing, date_line(),
+                            connection_header())) {
+    AppCore::refuse_unsafe_headers(response, context_);  // logs it; a 500 takes its place
+    return queue_response(std::move(response));
+  }
   if (may_have_body && !head) output_.append(response.body);
+}
+
+// For responses whose headers AppCore::refuse_unsafe_headers() has let through already.
+void HttpConnection::append_checked_head(const Response& response, HeadFraming framing,
+                                         ConnectionHeader connection) {
+  [[maybe_unused]] const bool written =
+      append_response_head(output_, response.status, response.headers,
+                           context_.response_headers(), framing, date_line(), connection);
+  assert(written);
 }
 
 void HttpConnection::queue_file(Response response) {
   OpenedFile opened = open_file_response(std::move(response), head_);
   if (opened.fd < 0) return queue_response(std::move(opened.response));
-  append_response_head(output_, opened.response.status, opened.response.headers,
-                       context_.response_headers(), {HeadFraming::Kind::length, opened.length},
-                       date_line(), connection_header());
+  append_checked_head(opened.response, {HeadFraming::Kind::length, opened.length},
+                      connection_header());
   if (AppCore::omits_body(context_) || opened.length == 0) {
     ::close(opened.fd);
     return;
@@ -364,8 +380,7 @@ void HttpConnection::queue_stream(Response response) {
   const HeadFraming::Kind kind = !has_body ? HeadFraming::Kind::none
                                  : chunked ? HeadFraming::Kind::chunked
                                            : HeadFraming::Kind::until_close;
-  append_response_head(output_, response.status, response.headers, context_.response_headers(),
-                       {kind, 0}, date_line(), connection_header());
+  append_checked_head(response, {kind, 0}, connection_header());
   if (!has_body || AppCore::omits_body(context_)) return;
   stream_running_ = true;
   stream_chunked_ = chunked;
@@ -415,9 +430,8 @@ Task<void> HttpConnection::pump_stream(std::shared_ptr<AsyncGenerator<std::strin
 }
 
 void HttpConnection::queue_upgrade(Response response) {
-  append_response_head(output_, 101, response.headers, context_.response_headers(),
-                       {HeadFraming::Kind::none, 0}, date_line(),
-                       {.keep_alive = true, .http10 = false, .upgrade = true});
+  append_checked_head(response, {HeadFraming::Kind::none, 0},
+                      {.keep_alive = true, .http10 = false, .upgrade = true});
   upgrade_ = std::move(response.upgrade);
   keep_alive_ = false;  // no more HTTP requests on this socket
 }

@@ -66,6 +66,8 @@ class HttpConnection final : public net::IoHandler,
   std::string_view date_line() noexcept;
   void finish_async(Response response);
   void queue_response(Response response);
+  void append_checked_head(const Response& response, HeadFraming framing,
+                           ConnectionHeader connection);
   void queue_file(Response response);
   void queue_stream(Response response);
   void queue_protocol_error(int status);

@@ -1,9 +1,13 @@
 #include "server/response_head.hpp"
 
+#include <algorithm>
+
+#include "http/field_syntax.hpp"
 #include "http/status_line.hpp"
 #include "net/sized_append.hpp"
 #include "pulsarcpp/http/request_head.hpp"
 #include "pulsarcpp/http/status.hpp"
+#include "server/head_prefix_memo.hpp"
 
 namespace pulsarcpp::detail {
 namespace {
@@ -27,7 +31,7 @@ void put_field(Sink& sink, std::string_view name, std::string_view value) {
   sink.put("\r\n");
 }
 
-// Checked twice per header (once per pass), so the length decides before any comparison.
+// Checked twice per header written (once per pass), so the length decides before comparing.
 bool is_framing_header(std::string_view name) noexcept {
   switch (name.size()) {
     case 10:
@@ -76,22 +80,40 @@ void put_connection(Sink& sink, ConnectionHeader connection) {
   }
 }
 
+bool all_safe(const Headers& headers) noexcept {
+  return std::all_of(headers.begin(), headers.end(), [](const auto& header) {
+    return http::is_safe_field_name(header.first) && http::is_safe_field_value(header.second);
+  });
+}
+
 }  // namespace
 
-void append_response_head(std::string& out, int status, const Headers& headers,
+bool append_response_head(std::string& out, int status, const Headers& headers,
                           const Headers& extra, HeadFraming framing, std::string_view date_line,
                           ConnectionHeader connection) {
-  const std::string_view status_line = http::status_line(status);
+  // Context headers are rare and change per request: a head with them is not remembered.
+  thread_local HeadPrefixMemo memo;
+  if (extra.empty() && memo.matches(status, headers)) {
+    out.append(memo.prefix());
+  } else {
+    if (!all_safe(headers) || !all_safe(extra)) return false;
+    const std::size_t start = out.size();
+    const std::string_view status_line = http::status_line(status);
+    net::append_sized(out, [&](auto& sink) {
+      put_status_line(sink, status, status_line);
+      put_headers(sink, headers);
+      if (!extra.empty()) put_headers(sink, extra);  // usually empty: skip the call
+    });
+    if (extra.empty()) memo.remember(status, headers, std::string_view(out).substr(start));
+  }
   const net::Decimal length(framing.length);
   net::append_sized(out, [&](auto& sink) {
-    put_status_line(sink, status, status_line);
-    put_headers(sink, headers);
-    if (!extra.empty()) put_headers(sink, extra);  // usually empty: skip the call
     put_framing(sink, framing.kind, length);
     sink.put(date_line);
     put_connection(sink, connection);
     sink.put("\r\n");
   });
+  return true;
 }
 
 void append_error_response(std::string& out, int status, std::string_view date_line) {

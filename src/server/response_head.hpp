@@ -23,8 +23,9 @@ struct ConnectionHeader {
 /// Appends "HTTP/1.1 <status> <reason>\r\n", `headers`, `extra` (context additions), the
 /// framing header, `date_line` (the whole "Date: ...\r\n", as DateCache::line() gives it),
 /// Connection, and the blank line. Content-Length and Transfer-Encoding headers set by the
-/// application are replaced by the real framing.
-void append_response_head(std::string& out, int status, const Headers& headers,
+/// application are replaced by the real framing. Returns false, appending nothing, when a
+/// header would break the head (CR, LF or NUL, or ':' in a name: see is_safe_field_name).
+bool append_response_head(std::string& out, int status, const Headers& headers,
                           const Headers& extra, HeadFraming framing, std::string_view date_line,
                           ConnectionHeader connection);
 

@@ -84,6 +84,64 @@ TEST(ResponseHead, AppendsAfterEarlierResponses) {
             "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n");
 }
 
+// A head with a header that would break it is refused whole, before anything is written.
+TEST(ResponseHead, AnUnsafeHeaderWritesNothing) {
+  for (const Headers& headers : {Headers{{"X-A", "a\r\nInjected: 1"}}, Headers{{"X:A", "1"}},
+                                 Headers{{"", "1"}}, Headers{{"X-A", std::string("a\0b", 3)}}}) {
+    std::string out = "earlier";
+    EXPECT_FALSE(append_response_head(out, 200, headers, {}, {HeadFraming::Kind::length, 0},
+                                      kDateLine, {}));
+    EXPECT_EQ(out, "earlier");
+    EXPECT_FALSE(append_response_head(out, 200, {}, headers, {HeadFraming::Kind::length, 0},
+                                      kDateLine, {}));
+    EXPECT_EQ(out, "earlier");
+  }
+}
+
+// The start of the last head is reused when the next has the very same status and headers;
+// any difference, even one byte of the same length, and it is written afresh.
+TEST(ResponseHead, ARepeatedHeadIsTheSameAndAChangedOneIsNew) {
+  const HeadFraming length{HeadFraming::Kind::length, 5};
+  const std::string first = head(200, {{"Content-Type", "text/html"}}, {}, length);
+  EXPECT_EQ(head(200, {{"Content-Type", "text/html"}}, {}, length), first);
+  EXPECT_EQ(head(200, {{"Content-Type", "text/htmx"}}, {}, length),
+            "HTTP/1.1 200 OK\r\nContent-Type: text/htmx\r\nContent-Length: 5\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n");
+  EXPECT_EQ(head(201, {{"Content-Type", "text/htmx"}}, {}, length),
+            "HTTP/1.1 201 Created\r\nContent-Type: text/htmx\r\nContent-Length: 5\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n");
+  EXPECT_EQ(head(201, {{"Content-Typf", "text/htmx"}}, {}, length),
+            "HTTP/1.1 201 Created\r\nContent-Typf: text/htmx\r\nContent-Length: 5\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n");
+  // A safe head remembered, then the same header made unsafe at the same length.
+  std::string out;
+  EXPECT_FALSE(append_response_head(out, 201, {{"Content-Typf", "text/\r\nmx"}}, {}, length,
+                                    kDateLine, {}));
+  EXPECT_EQ(out, "");
+  // The context's headers are written, and the next head without them has none of them.
+  EXPECT_EQ(head(201, {{"Content-Typf", "text/htmx"}}, {{"Set-Cookie", "a=1"}}, length),
+            "HTTP/1.1 201 Created\r\nContent-Typf: text/htmx\r\nSet-Cookie: a=1\r\n"
+            "Content-Length: 5\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n");
+  EXPECT_EQ(head(201, {{"Content-Typf", "text/htmx"}}, {}, length),
+            "HTTP/1.1 201 Created\r\nContent-Typf: text/htmx\r\nContent-Length: 5\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n");
+  // The framing and Connection lines follow each head's own, not the remembered one's.
+  EXPECT_EQ(head(201, {{"Content-Typf", "text/htmx"}}, {}, {HeadFraming::Kind::chunked, 0},
+                 {.keep_alive = false}),
+            "HTTP/1.1 201 Created\r\nContent-Typf: text/htmx\r\nTransfer-Encoding: chunked\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\nConnection: close\r\n\r\n");
+}
+
+// A head whose headers are long is written correctly again and again (it is not remembered).
+TEST(ResponseHead, ALongHeadIsWrittenEveryTime) {
+  const Headers headers = {{"X-Long", std::string(600, 'v')}};
+  const std::string expected = "HTTP/1.1 200 OK\r\nX-Long: " + std::string(600, 'v') +
+                               "\r\nContent-Length: 0\r\n"
+                               "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n\r\n";
+  EXPECT_EQ(head(200, headers, {}, {HeadFraming::Kind::length, 0}), expected);
+  EXPECT_EQ(head(200, headers, {}, {HeadFraming::Kind::length, 0}), expected);
+}
+
 TEST(ErrorResponse, IsCompleteAndCloses) {
   std::string out;
   append_error_response(out, 431, kDateLine);
