@@ -209,15 +209,21 @@ int skip_leading_empty_lines(Cursor& c) noexcept {
   }
 }
 
-// Reads bytes of class `cls` up to a single SP and stores them in `field`.
-int lex_word(Cursor& c, std::uint8_t cls, std::string_view& field) noexcept {
-  const char* start = c.p;
-  c.p = scan(c.p, c.end, cls);
+// Ends a word of the request line read from `start` up to the cursor: it must be non-empty and
+// end at a single SP, which is skipped. Stores it in `field`.
+int end_word(Cursor& c, const char* start, std::string_view& field) noexcept {
   if (c.at_end()) return kMore;
   if (*c.p != ' ' || c.p == start) return kBadRequest;
   field = std::string_view(start, static_cast<std::size_t>(c.p - start));
   ++c.p;
   return kOk;
+}
+
+// Reads bytes of class `cls` up to a single SP and stores them in `field`.
+int lex_word(Cursor& c, std::uint8_t cls, std::string_view& field) noexcept {
+  const char* start = c.p;
+  c.p = scan(c.p, c.end, cls);
+  return end_word(c, start, field);
 }
 
 // The request-target up to its SP, and where its first '?' is (npos for none): noted during the
@@ -230,11 +236,7 @@ int lex_target(Cursor& c, std::string_view& target, std::size_t& question_mark) 
     question_mark = static_cast<std::size_t>(c.p - start);
     c.p = scan(c.p, c.end, kTargetChar);
   }
-  if (c.at_end()) return kMore;
-  if (*c.p != ' ' || c.p == start) return kBadRequest;
-  target = std::string_view(start, static_cast<std::size_t>(c.p - start));
-  ++c.p;
-  return kOk;
+  return end_word(c, start, target);
 }
 
 // "HTTP/" DIGIT "." DIGIT CRLF; stores the two digits.
