@@ -222,9 +222,11 @@ const std::pair<std::string, std::string>* first_unsafe(const Headers& headers) 
 }  // namespace
 
 void AppCore::refuse_unsafe_headers(Response& response, Context& ctx) {
-  // Only the response's own list needs it: it is public, so headers may be pushed into it
-  // unchecked. Context::add_response_header and set_cookie check what they add.
+  // The response's own list is public, so headers may be pushed into it unchecked.
+  // Context::add_response_header and set_cookie check what they add, but the context's list is
+  // looked at too: a connection that could not write a head relies on this finding why.
   const auto* unsafe = first_unsafe(response.headers);
+  if (!unsafe) unsafe = first_unsafe(ctx.response_headers_);
   if (!unsafe) return;
   log(std::string("Error in ") + std::string(ctx.method_name()) + " " + std::string(ctx.path()) +
       ": response header \"" + unsafe->first +

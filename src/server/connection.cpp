@@ -341,7 +341,8 @@ void HttpConnection::queue_response(Response response) {
   if (!append_response_head(output_, response.status, response.headers,
                             context_.response_headers(), framing, date_line(),
                             connection_header())) {
-    AppCore::refuse_unsafe_headers(response, context_);  // logs it; a 500 takes its place
+    // It finds the header that failed the same check, logs it and puts a plain 500 in place.
+    AppCore::refuse_unsafe_headers(response, context_);
     return queue_response(std::move(response));
   }
   if (may_have_body && !head) output_.append(response.body);
