@@ -62,7 +62,8 @@ def main():
     interval = (float(sys.argv[4]) if len(sys.argv) > 4 else 5.0) / 1000
     path = sys.argv[5] if len(sys.argv) > 5 else "/"
     request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
-    sock = socket.create_connection(("127.0.0.1", port))
+    # A server that stops answering fails the probe instead of hanging it.
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     size = response_size(sock, request)
     batch = request * depth

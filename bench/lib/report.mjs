@@ -59,6 +59,10 @@ function section(mode, rows) {
     if (runs.every((r) => !Number.isFinite(r.p99))) {
       notes.push(`- ${scenario}: no p99, wrk's latency percentiles are broken for pipelined ` +
                  "requests (wg/wrk#236)");
+    } else if (scenario === "H2") {
+      notes.push("- H2: p99 per batch of 16 pipelined requests, timed by " +
+                 "bench/lib/pipeline_probe.py in a run of its own beside the same load (wrk's " +
+                 "percentiles are broken for pipelining, wg/wrk#236)");
     }
     for (const r of runs) {
       if (r.problems.length) {
