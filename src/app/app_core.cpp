@@ -213,9 +213,7 @@ Response AppCore::answer_unrouted(Context& ctx) const {
 namespace {
 const std::pair<std::string, std::string>* first_unsafe(const Headers& headers) noexcept {
   for (const auto& header : headers) {
-    if (!http::is_safe_field_name(header.first) || !http::is_safe_field_value(header.second)) {
-      return &header;
-    }
+    if (!http::is_safe_field(header.first, header.second)) return &header;
   }
   return nullptr;
 }

@@ -74,11 +74,6 @@ bool worth_keeping(Headers& headers) noexcept {
   return true;
 }
 
-bool same(const std::string& kept, std::string_view wanted) noexcept {
-  return kept.size() == wanted.size() &&
-         http::swar::same_bytes(kept.data(), wanted.data(), wanted.size());
-}
-
 }  // namespace
 
 std::string recycled_body() {
@@ -97,8 +92,8 @@ Headers recycled_headers(std::string_view name, std::string_view value) {
   }
   // Usually the same header as last time; comparing is cheaper than rewriting.
   auto& [kept_name, kept_value] = headers.front();
-  if (!same(kept_name, name)) kept_name.assign(name);
-  if (!same(kept_value, value)) kept_value.assign(value);
+  if (!http::swar::equal(kept_name, name)) kept_name.assign(name);
+  if (!http::swar::equal(kept_value, value)) kept_value.assign(value);
   return headers;
 }
 

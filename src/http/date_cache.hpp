@@ -10,9 +10,18 @@
 
 namespace pulsarcpp::http {
 
+/// The wall clock's second, from the coarse clock: read from the vDSO without a system call.
+inline std::time_t coarse_wall_seconds() noexcept {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME_COARSE, &now);
+  return now.tv_sec;
+}
+
 class DateCache {
  public:
-  DateCache() noexcept {
+  /// `clock` gives the current second; tests pass their own.
+  explicit DateCache(std::time_t (*clock)() noexcept = coarse_wall_seconds) noexcept
+      : clock_(clock) {
     std::memcpy(line_, kName.data(), kName.size());
     std::memcpy(line_ + kName.size() + kHttpDateLength, kEnd.data(), kEnd.size());
   }
@@ -33,11 +42,8 @@ class DateCache {
 
  private:
   void refresh() noexcept {
-    timespec now{};
-    // The coarse clock is read from the vDSO without a system call.
-    clock_gettime(CLOCK_REALTIME_COARSE, &now);
-    if (now.tv_sec != second_) {
-      second_ = now.tv_sec;
+    if (const std::time_t now = clock_(); now != second_) {
+      second_ = now;
       format_http_date(second_, date_);
       std::memcpy(line_ + kName.size(), date_, kHttpDateLength);
     }
@@ -46,6 +52,7 @@ class DateCache {
   static constexpr std::string_view kName = "Date: ";
   static constexpr std::string_view kEnd = "\r\n";
 
+  std::time_t (*clock_)() noexcept;
   std::int64_t read_at_ms_ = -1;
   std::time_t second_ = -1;
   char date_[kHttpDateLength] = {};

@@ -43,7 +43,7 @@ inline bool has_line_breaking_byte(std::uint64_t word) noexcept {
           swar::bytes_equal(word, '\0')) != 0;
 }
 
-// The two checks below run on every header of every response, so they are inline.
+// The checks below run on every header of every response, so they are inline.
 
 /// A value that cannot end its field line: no CR, LF or NUL. Other control bytes are left to
 /// the application, as Bun does.
@@ -59,6 +59,11 @@ inline bool is_safe_field_name(std::string_view name) noexcept {
   return !name.empty() && !swar::any_word(name, 'a', [](std::uint64_t word) {
     return swar::bytes_equal(word, ':') != 0 || has_line_breaking_byte(word);
   });
+}
+
+/// Both checks: a field line that cannot break the head it is written into.
+inline bool is_safe_field(std::string_view name, std::string_view value) noexcept {
+  return is_safe_field_name(name) && is_safe_field_value(value);
 }
 
 /// Throws std::invalid_argument naming the header when either check fails.

@@ -432,7 +432,7 @@ int note_connection(std::string_view value, HeaderFacts& f) {
 class HostMemo {
  public:
   bool valid(std::string_view host) noexcept {
-    if (host.size() == size_ && swar::same_bytes(host.data(), bytes_, size_)) return true;
+    if (swar::equal(host, std::string_view(bytes_, size_))) return true;
     if (!valid_host_port(host, false, false)) return false;
     if (host.size() <= sizeof bytes_) {
       std::memcpy(bytes_, host.data(), host.size());

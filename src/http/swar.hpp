@@ -77,6 +77,11 @@ inline bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
   return load_short(a, n, 0) == load_short(b, n, 0);
 }
 
+/// Whether `a` and `b` hold the same bytes (same_bytes() once their sizes agree).
+inline bool equal(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && same_bytes(a.data(), b.data(), a.size());
+}
+
 /// Whether `hit(word)` holds for some word of `text`, whole words only: a short text is one
 /// word filled with `filler` (which `hit` must not match), a longer one ends with a word that
 /// overlaps the one before it.

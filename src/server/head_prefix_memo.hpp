@@ -20,10 +20,11 @@ class HeadPrefixMemo {
  public:
   /// Whether `status` and `headers` are exactly those prefix() was written from.
   bool matches(int status, const Headers& headers) const noexcept {
-    if (!valid_ || status != status_ || headers.size() != headers_.size()) return false;
+    // An empty prefix means nothing is remembered: a head has at least its status line.
+    if (prefix_.empty() || status != status_ || headers.size() != headers_.size()) return false;
     for (std::size_t i = 0; i < headers.size(); ++i) {
-      if (!same(headers[i].first, headers_[i].first) ||
-          !same(headers[i].second, headers_[i].second)) {
+      if (!http::swar::equal(headers[i].first, headers_[i].first) ||
+          !http::swar::equal(headers[i].second, headers_[i].second)) {
         return false;
       }
     }
@@ -35,8 +36,10 @@ class HeadPrefixMemo {
   /// Remembers `prefix`, written from `status` and `headers` (checked safe). A long one is not
   /// kept: copying it would cost what it saves, and the memo would hold that memory.
   void remember(int status, const Headers& headers, std::string_view prefix) {
-    valid_ = prefix.size() <= kMaxPrefix;
-    if (!valid_) return;
+    if (prefix.size() > kMaxPrefix) {
+      prefix_.clear();
+      return;
+    }
     status_ = status;
     headers_ = headers;  // element-wise: the strings' storage is reused
     prefix_.assign(prefix);
@@ -45,11 +48,6 @@ class HeadPrefixMemo {
  private:
   static constexpr std::size_t kMaxPrefix = 512;
 
-  static bool same(const std::string& a, const std::string& b) noexcept {
-    return a.size() == b.size() && http::swar::same_bytes(a.data(), b.data(), a.size());
-  }
-
-  bool valid_ = false;
   int status_ = 0;
   Headers headers_;
   std::string prefix_;

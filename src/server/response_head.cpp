@@ -81,9 +81,8 @@ void put_connection(Sink& sink, ConnectionHeader connection) {
 }
 
 bool all_safe(const Headers& headers) noexcept {
-  return std::all_of(headers.begin(), headers.end(), [](const auto& header) {
-    return http::is_safe_field_name(header.first) && http::is_safe_field_value(header.second);
-  });
+  return std::all_of(headers.begin(), headers.end(),
+                     [](const auto& header) { return http::is_safe_field(header.first, header.second); });
 }
 
 }  // namespace
