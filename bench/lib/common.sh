@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # Helpers shared by bench/run: messages, tools, ports. Sourced, not executed.
 
+# node and npm: the Node.js that scripts/setup chose for the project.
+source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/node.sh"
+
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() {
   log "error: $*"
