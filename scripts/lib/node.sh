@@ -21,15 +21,21 @@ project_node_bin_dir() {
   echo "$root/scripts/node/node_modules/$(project_node_package)/bin"
 }
 
-# Puts the pinned Node first on PATH when setup has installed it.
+# Puts the pinned Node first on PATH when setup has installed it. Debian's node trusts the
+# machine's certificate store; the upstream binary trusts only the roots built into it, so it
+# is given the machine's bundle too: a registry reached through a proxy or mirror with a CA of
+# its own (which the machine trusts) must be trusted by npm on this Node as well.
 use_project_node() {
-  local bin
+  local bin system_bundle=/etc/ssl/certs/ca-certificates.crt
   bin=$(project_node_bin_dir)
   [[ -x $bin/node ]] || return 0
   case ":$PATH:" in
     *":$bin:"*) ;;
     *) export PATH="$bin:$PATH" ;;
   esac
+  if [[ -z ${NODE_EXTRA_CA_CERTS:-} && -r $system_bundle ]]; then
+    export NODE_EXTRA_CA_CERTS=$system_bundle
+  fi
 }
 
 use_project_node
