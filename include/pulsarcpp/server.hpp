@@ -69,7 +69,9 @@ namespace detail {
 int start_server(ServerConfig config);
 }
 
-/// Pulsar's start(): listens (port from the options, else PORT, else 3000), logs
+/// Pulsar's start(): listens (port from the options, else PORT, else 3000; loop threads from
+/// the options, else THREADS, else one per CPU; a PORT or THREADS that is not a number in
+/// range fails the start, never falls back), logs
 /// "Server started on http://localhost:PORT", serves until SIGINT or SIGTERM, then stops
 /// gracefully. Returns 0, or 1 after printing why it could not start.
 int start(Options options);
@@ -80,6 +82,7 @@ int start(BasicOptions<T> options) {
 }
 
 /// The port start() uses when the options give none: PORT from the environment, else 3000.
+/// Throws StartError when PORT is set to anything but a number from 0 to 65535.
 std::uint16_t default_port();
 /// The CPUs this process may run on (sched_getaffinity): the loop threads used when neither
 /// the threads option nor the THREADS environment variable says otherwise.

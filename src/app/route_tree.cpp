@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <optional>
 #include <utility>
 
 namespace pulsarcpp::detail {
@@ -43,6 +44,38 @@ bool seen_param(const std::vector<PatternSegment>& segments, std::string_view na
   });
 }
 
+// The parameter name when `text` is a parameter in another framework's syntax: "{id}" (Spring,
+// ASP.NET, OpenAPI; "{id:int}"), "<id>" (Flask; "<int:id>") or "id:" (":id" written backwards).
+std::optional<std::string_view> foreign_param(std::string_view text) noexcept {
+  const auto wrapped = [&](char open, char close) {
+    return text.size() > 2 && text.front() == open && text.back() == close;
+  };
+  if (wrapped('{', '}')) {
+    const std::string_view inner = text.substr(1, text.size() - 2);
+    return inner.substr(0, inner.find(':'));
+  }
+  if (wrapped('<', '>')) {
+    const std::string_view inner = text.substr(1, text.size() - 2);
+    const std::size_t colon = inner.rfind(':');
+    return colon == std::string_view::npos ? inner : inner.substr(colon + 1);
+  }
+  if (text.size() > 1 && text.back() == ':' && text.front() != ':') {
+    return text.substr(0, text.size() - 1);
+  }
+  return std::nullopt;
+}
+
+// The message for a parameter in foreign syntax, with the pattern as it should read.
+std::string foreign_param_error(std::string_view pattern, std::string_view text,
+                                std::string_view name) {
+  const auto at = static_cast<std::size_t>(text.data() - pattern.data());
+  std::string why = "parameters are written \":";
+  why.append(name).append("\", as in \"");
+  why.append(pattern.substr(0, at)).append(":").append(name).append(pattern.substr(at + text.size()));
+  why.append("\"");
+  return pattern_error(pattern, why);
+}
+
 // Returns an error, or appends the segment's parsed form to `out`.
 std::string classify_segment(std::string_view pattern, std::string_view text,
                              std::vector<PatternSegment>& out) {
@@ -57,6 +90,7 @@ std::string classify_segment(std::string_view pattern, std::string_view text,
     return pattern_error(pattern, "'*' must be a whole segment");
   }
   if (text.front() != ':') {
+    if (const auto name = foreign_param(text)) return foreign_param_error(pattern, text, *name);
     out.push_back({SegmentKind::literal, text});
     return {};
   }
@@ -138,7 +172,7 @@ std::string RouteTree::add(std::size_t method_slot, std::string_view pattern,
   if (auto error = parse_pattern(pattern, segments); !error.empty()) return error;
 
   std::uint32_t node = 0;
-  Route route{route_id, {}};
+  Route route{route_id, {}, std::string(pattern)};
   for (const PatternSegment& segment : segments) {
     switch (segment.kind) {
       case SegmentKind::literal:
@@ -162,7 +196,8 @@ std::string RouteTree::attach(std::uint32_t node, std::size_t method_slot, std::
   Node& target = nodes_[node];
   if (target.slots[method_slot] != kNone) {
     std::string why = "duplicate ";
-    why.append(slot_name(method_slot)).append(" route (same shape as an existing pattern)");
+    why.append(slot_name(method_slot)).append(" route: the same shape as \"");
+    why.append(routes_[target.slots[method_slot]].pattern).append("\"");
     return pattern_error(pattern, why);
   }
   max_params_ = std::max(max_params_, route.param_names.size());

@@ -56,6 +56,7 @@ class RouteTree {
   struct Route {
     std::uint32_t id = 0;
     std::vector<std::string> param_names;  // in pattern order, "*" last for a wildcard
+    std::string pattern;                   // as added: a duplicate's message names it
   };
   struct StaticEdge {
     std::string label;

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <charconv>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -29,14 +30,21 @@
 namespace pulsarcpp {
 namespace {
 
-std::optional<unsigned> env_unsigned(const char* name) {
+// A whole number from the environment, at most `max`; nullopt when unset or empty. Anything
+// else is a StartError naming the variable: a typo must not silently start on a default.
+std::optional<unsigned> env_number(const char* name, unsigned max, const char* meaning) {
   const char* text = std::getenv(name);
   if (!text || !*text) return std::nullopt;
-  char* end = nullptr;
-  unsigned long value = std::strtoul(text, &end, 10);
-  if (*end != '\0' || value > 65535) return std::nullopt;
-  return static_cast<unsigned>(value);
+  const std::string_view view(text);
+  unsigned value = 0;
+  const auto [end, error] = std::from_chars(view.data(), view.data() + view.size(), value);
+  if (error != std::errc() || end != view.data() + view.size() || value > max) {
+    throw StartError(std::string(name) + "=" + text + " is not " + meaning);
+  }
+  return value;
 }
+
+constexpr unsigned kMaxThreads = 1024;
 
 // How often a draining loop checks whether its last connection is gone.
 constexpr std::chrono::milliseconds kDrainPoll{10};
@@ -44,7 +52,8 @@ constexpr std::chrono::milliseconds kDrainPoll{10};
 }  // namespace
 
 std::uint16_t default_port() {
-  return static_cast<std::uint16_t>(env_unsigned("PORT").value_or(3000));
+  return static_cast<std::uint16_t>(
+      env_number("PORT", 65535, "a port number (0 to 65535; 0 picks a free one)").value_or(3000));
 }
 
 unsigned available_cpus() {
@@ -90,7 +99,11 @@ struct Server::Impl {
   explicit Impl(detail::ServerConfig&& server_config)
       : config(std::move(server_config)), options(config.http), app(config) {
     unsigned threads = options.threads;
-    if (threads == 0) threads = env_unsigned("THREADS").value_or(0);
+    if (threads == 0) {
+      threads = env_number("THREADS", kMaxThreads,
+                           "a number of loop threads (1 to 1024; 0 or unset: one per CPU)")
+                    .value_or(0);
+    }
     thread_count = threads ? threads : available_cpus();
   }
   ~Impl() {

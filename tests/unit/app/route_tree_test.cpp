@@ -246,6 +246,7 @@ TEST_F(RouteTreeTest, DuplicateRouteIsAnError) {
   EXPECT_NE(error, "");
   EXPECT_NE(error.find("duplicate"), std::string::npos) << error;
   EXPECT_NE(error.find("/users/:name"), std::string::npos) << error;
+  EXPECT_NE(error.find("same shape as \"/users/:id\""), std::string::npos) << error;
   EXPECT_EQ(get_id("/users/5"), 1);  // the first route stays
   EXPECT_EQ(param("id"), "5");
   EXPECT_NE(tree.add(slot(Method::get), "//users//:other/", 3), "");
@@ -279,6 +280,12 @@ TEST_F(RouteTreeTest, BadPatternsAreErrors) {
       {"/*.js", "whole segment"},
       {"/a/:id/b/:id", "appears twice"},
       {"/:x/:x", "appears twice"},
+      // Other frameworks' parameters, answered with this router's form.
+      {"/users/{id}", "written \":id\", as in \"/users/:id\""},
+      {"/users/{id:int}/posts", "as in \"/users/:id/posts\""},
+      {"/users/<id>", "as in \"/users/:id\""},
+      {"/users/<int:id>", "as in \"/users/:id\""},
+      {"/users/id:", "as in \"/users/:id\""},
   };
   for (const Case& c : cases) {
     std::string error;

@@ -540,6 +540,53 @@ TEST(ServerTest, DefaultPortComesFromTheEnvironment) {
   if (saved) ::setenv("PORT", previous.c_str(), 1);
 }
 
+// Sets an environment variable for one scope, restoring what was there.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* saved = std::getenv(name)) saved_ = saved;
+    ::setenv(name, value, 1);
+  }
+  ~ScopedEnv() {
+    if (saved_) {
+      ::setenv(name_, saved_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> saved_;
+};
+
+TEST(ServerTest, APortThatIsNoPortNumberIsAStartError) {
+  for (const char* value : {"abc", "99999", "65536", "-1", "80x", " 80", "+80", "3.5"}) {
+    ScopedEnv port("PORT", value);
+    try {
+      default_port();
+      ADD_FAILURE() << "PORT=" << value << " was accepted";
+    } catch (const StartError& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string("PORT=") + value), std::string::npos)
+          << e.what();
+    }
+    EXPECT_THROW(Server({.hostname = "127.0.0.1"}).listen(), StartError) << value;
+  }
+  ScopedEnv zero("PORT", "0");
+  EXPECT_EQ(default_port(), 0);
+}
+
+TEST(ServerTest, ThreadsThatAreNoNumberAreAStartError) {
+  for (const char* value : {"-1", "two", "1025", "1.5"}) {
+    ScopedEnv threads("THREADS", value);
+    EXPECT_THROW(Server({.port = 0, .hostname = "127.0.0.1"}), StartError) << value;
+    // The option wins over the environment, so it is not read at all.
+    EXPECT_NO_THROW(Server({.port = 0, .hostname = "127.0.0.1", .threads = 1}));
+  }
+  ScopedEnv threads("THREADS", "3");
+  EXPECT_EQ(Server({.port = 0, .hostname = "127.0.0.1"}).threads(), 3u);
+}
+
 TEST(ServerTest, AvailableCpusIsPositive) {
   EXPECT_GE(available_cpus(), 1u);
 }

@@ -116,5 +116,15 @@ TEST(StartTest, APortInUseIsAnErrorNotAnAbort) {
   EXPECT_EQ(result, 1);
 }
 
+TEST(StartTest, APortFromTheEnvironmentThatIsNoNumberFailsTheStart) {
+  ::setenv("PORT", "abc", 1);
+  testing::internal::CaptureStderr();
+  const int result = start({.hostname = "127.0.0.1"});
+  const std::string printed = testing::internal::GetCapturedStderr();
+  ::unsetenv("PORT");
+  EXPECT_EQ(result, 1);
+  EXPECT_NE(printed.find("PORT=abc is not a port number"), std::string::npos) << printed;
+}
+
 }  // namespace
 }  // namespace pulsarcpp
