@@ -39,7 +39,10 @@ int main() {
               router::get("/", [](Context&) { return text("public"); }),
               router::get("/private",
                           [](Context& ctx) {
-                            return json({{"user", ctx.get<User>()->name}});
+                            // Set by require_api_key; a handler never assumes a middleware ran.
+                            const User* user = ctx.get<User>();
+                            if (!user) return error(401);
+                            return json({{"user", user->name}});
                           }),
           },
       .middlewares = {logger(), response_time, require_api_key},

@@ -23,6 +23,15 @@
 namespace pulsarcpp {
 
 class Server;
+struct RouteInfo;
+
+/// How routing ended for a request (Context::route_match()).
+enum class RouteMatch : std::uint8_t {
+  found,               // a route or WebSocket endpoint: Context::route() says which
+  not_found,           // no route has this path (404, or a file under /public/)
+  method_not_allowed,  // routes have this path, under other methods (405)
+  malformed_path,      // the path or a parameter holds a malformed %-escape (400)
+};
 
 namespace detail {
 struct RouteParam;
@@ -39,8 +48,12 @@ class Context {
   http::Method method() const noexcept { return head_->method; }
   /// The method token as sent ("GET", "PROPFIND", ...).
   std::string_view method_name() const noexcept { return head_->method_name; }
-  /// The path, still percent-encoded, without the query ("/users/42").
-  std::string_view path() const noexcept { return head_->path; }
+  /// The path without the query, in the one normal form that routing, middleware, public
+  /// files and the logger all see: repeated and trailing slashes merged away, "." and ".."
+  /// resolved (never above "/"), escapes of unreserved characters decoded and the others in
+  /// upper case ("//api/./x/../%75sers/" is "/api/users"; "%2F" stays "%2F", a byte of its
+  /// segment). The path as sent is in target().
+  std::string_view path() const noexcept { return path_; }
   /// The request-target as sent ("/users/42?x=1").
   std::string_view target() const noexcept { return head_->target; }
   /// The raw query string, without '?'.
@@ -69,6 +82,11 @@ class Context {
   std::string_view remote_address() const noexcept { return remote_address_; }
   std::uint16_t remote_port() const noexcept { return remote_port_; }
   const http::RequestHead& request_head() const noexcept { return *head_; }
+
+  /// The route or WebSocket endpoint this request matched (pattern, method, options), or
+  /// nullptr when none did (see route_match()). Set before any middleware runs.
+  const RouteInfo* route() const noexcept { return route_; }
+  RouteMatch route_match() const noexcept;
 
   // --- Values set by middleware, one per type ------------------------------------------------
   template <class T>
@@ -110,6 +128,8 @@ class Context {
   void reset(const http::RequestHead& head, std::string_view body);
 
   const http::RequestHead* head_ = nullptr;
+  std::string_view path_;
+  std::string normalized_path_;  // path_'s storage when the path as sent was not normal
   std::string_view body_;
   std::string_view remote_address_;
   std::uint16_t remote_port_ = 0;
@@ -126,6 +146,7 @@ class Context {
   // which may hold it by reference. Built on the first request and kept with the Context.
   std::vector<Next> chain_;
   // Routing outcome, filled by the app before the chain runs.
+  const RouteInfo* route_ = nullptr;
   std::uint32_t route_id_ = 0;
   std::uint8_t match_kind_ = 0;
   bool head_fallback_ = false;

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "http/field_syntax.hpp"
+#include "http/path.hpp"
 #include "http/url.hpp"
 #include "ws/upgrade.hpp"
 #include "pulsarcpp/server.hpp"
@@ -18,6 +19,26 @@ std::size_t method_slot(const std::string& method) {
                      "DELETE, CONNECT, OPTIONS, TRACE, PATCH or ALL");
   }
   return static_cast<std::size_t>(m);
+}
+
+// A route pattern or WebSocket path in the normal form request paths are matched in (see
+// http::normalize_path), or a StartError naming it: one in another form would never match.
+std::string normal_pattern(std::string_view what, std::string pattern) {
+  if (http::has_dot_segment(pattern)) {
+    throw StartError(std::string(what) + " \"" + pattern +
+                     "\": a \".\" or \"..\" segment never matches, as request paths are "
+                     "normalized (\"/a/../b\" is \"/b\")");
+  }
+  std::string normal;
+  switch (http::normalize_path(pattern, normal)) {
+    case http::PathForm::normal:
+      return pattern;
+    case http::PathForm::normalized:
+      return normal;
+    case http::PathForm::malformed:
+      break;
+  }
+  throw StartError(std::string(what) + " \"" + pattern + "\": '%' must start an escape (%XX)");
 }
 
 // Thread-local scratch for the router's raw parameter views: no allocation per request.
@@ -48,33 +69,45 @@ std::optional<std::string> public_file_path(const std::string& dir, std::string_
 
 }  // namespace
 
-AppCore::AppCore(ServerConfig& config)
-    : endpoints_(std::move(config.endpoints)),
-      middlewares_(std::move(config.http.middlewares)),
-      public_dir_(config.http.public_dir) {
-  add_routes(config.http.routes, "");
-  for (const auto& middleware : middlewares_) {
+AppCore::AppCore(ServerConfig& config) : public_dir_(config.http.public_dir) {
+  Scope root;
+  for (auto& middleware : config.http.middlewares) {
     if (!middleware) throw StartError("a middleware is empty");
+    root.chain.push_back(&middlewares_.emplace_back(std::move(middleware)));
   }
-  for (std::size_t i = 0; i < endpoints_.size(); ++i) {
-    const std::string& path = endpoints_[i]->settings().path;
-    if (path.empty() || path.front() != '/') {
-      throw StartError("WebSocket path \"" + path + "\" must start with '/'");
-    }
-    for (std::size_t j = 0; j < i; ++j) {
-      if (endpoints_[j]->settings().path == path) {
-        throw StartError("two WebSocket endpoints on \"" + path + "\"");
-      }
-    }
+  global_chain_ = root.chain;
+  add_routes(config.http.routes, root);
+  for (auto& endpoint : config.endpoints) {
+    std::string path = endpoint->settings().path;
+    add_endpoint(std::move(endpoint), std::move(path), root);
   }
 }
 
-void AppCore::add_routes(std::vector<Route>& routes, const std::string& prefix) {
+AppCore::Scope AppCore::scope_of(Route& route, const Scope& outer) {
+  Scope scope{outer.prefix + route.path, outer.chain, outer.options};
+  for (auto& middleware : route.middlewares) {
+    if (!middleware) throw StartError("\"" + scope.prefix + "\": a middleware is empty");
+    scope.chain.push_back(&middlewares_.emplace_back(std::move(middleware)));
+  }
+  scope.options.inherit_into(route.options);
+  scope.options = std::move(route.options);
+  return scope;
+}
+
+void AppCore::add_routes(std::vector<Route>& routes, const Scope& outer) {
   for (auto& route : routes) {
-    std::string pattern = prefix + route.path;
+    Scope scope = scope_of(route, outer);
+    std::string pattern = scope.prefix;
+    if (route.websocket) {
+      if (route.handler || !route.routes.empty()) {
+        throw StartError("WebSocket endpoint \"" + pattern + "\" cannot have a handler or routes");
+      }
+      add_endpoint(std::move(route.websocket), std::move(pattern), std::move(scope));
+      continue;
+    }
     if (route.method.empty()) {
       if (route.handler) throw StartError("route \"" + pattern + "\" has a handler but no method");
-      add_routes(route.routes, pattern);
+      add_routes(route.routes, scope);
       continue;
     }
     if (!route.handler) {
@@ -83,11 +116,35 @@ void AppCore::add_routes(std::vector<Route>& routes, const std::string& prefix) 
     if (!route.routes.empty()) {
       throw StartError(route.method + " " + pattern + ": a route with a method cannot have routes");
     }
+    if (!pattern.empty() && pattern.front() == '/') {
+      pattern = normal_pattern(route.method + " route", pattern);
+    }
     auto id = static_cast<std::uint32_t>(routes_.size());
     std::string problem = tree_.add(method_slot(route.method), pattern, id);
     if (!problem.empty()) throw StartError(route.method + " " + pattern + ": " + problem);
-    routes_.push_back({std::move(pattern), std::move(route.handler)});
+    routes_.push_back({.info = {route.method, std::move(pattern), std::move(scope.options), false},
+                       .handler = std::move(route.handler),
+                       .endpoint = {},
+                       .chain = std::move(scope.chain)});
   }
+}
+
+void AppCore::add_endpoint(std::shared_ptr<const WsEndpoint> endpoint, std::string path,
+                           Scope scope) {
+  if (path.empty() || path.front() != '/') {
+    throw StartError("WebSocket path \"" + path + "\" must start with '/'");
+  }
+  path = normal_pattern("WebSocket path", path);
+  for (const std::uint32_t id : endpoint_ids_) {
+    if (routes_[id].info.pattern == path) {
+      throw StartError("two WebSocket endpoints on \"" + path + "\"");
+    }
+  }
+  endpoint_ids_.push_back(static_cast<std::uint32_t>(routes_.size()));
+  routes_.push_back({.info = {"GET", std::move(path), std::move(scope.options), true},
+                     .handler = {},
+                     .endpoint = std::move(endpoint),
+                     .chain = std::move(scope.chain)});
 }
 
 void AppCore::begin(Context& ctx, const http::RequestHead& head, std::string_view body,
@@ -97,21 +154,35 @@ void AppCore::begin(Context& ctx, const http::RequestHead& head, std::string_vie
   ctx.remote_address_ = remote_address;
   ctx.remote_port_ = remote_port;
   ctx.server_ = server;
-  for (std::size_t i = 0; i < endpoints_.size(); ++i) {
-    if (head.path == endpoints_[i]->settings().path) {
+  switch (http::normalize_path(head.path, ctx.normalized_path_)) {
+    case http::PathForm::normal:
+      break;
+    case http::PathForm::normalized:
+      ctx.path_ = ctx.normalized_path_;
+      break;
+    case http::PathForm::malformed:
+      ctx.match_kind_ = kMalformedPath;
+      return;
+  }
+  for (const std::uint32_t id : endpoint_ids_) {
+    if (ctx.path_ == routes_[id].info.pattern) {
       ctx.match_kind_ = kWebSocket;
-      ctx.route_id_ = static_cast<std::uint32_t>(i);
+      ctx.route_id_ = id;
+      ctx.route_ = &routes_[id].info;
       return;
     }
   }
-  RouteTree::Match match = tree_.match(head.method, head.path, raw_params);
+  RouteTree::Match match = tree_.match(head.method, ctx.path_, raw_params);
   ctx.match_kind_ = static_cast<std::uint8_t>(match.kind);
   ctx.head_fallback_ = match.head_fallback;
   ctx.route_id_ = match.route_id;
   ctx.allow_ = match.allow;
-  if (match.kind == RouteTree::Match::Kind::found && !decode_params(ctx, raw_params)) {
+  if (match.kind != RouteTree::Match::Kind::found) return;
+  if (!decode_params(ctx, raw_params)) {
     ctx.match_kind_ = kMalformedPath;
+    return;
   }
+  ctx.route_ = &routes_[match.route_id].info;
 }
 
 bool AppCore::decode_params(Context& ctx, const std::vector<RouteParam>& raw) {
@@ -132,9 +203,16 @@ bool AppCore::omits_body(const Context& ctx) noexcept {
 }
 
 bool AppCore::can_run_sync(const Context& ctx) const noexcept {
-  if (!middlewares_.empty() || ctx.match_kind_ == kWebSocket) return false;
-  if (ctx.match_kind_ != static_cast<std::uint8_t>(RouteTree::Match::Kind::found)) return true;
-  return routes_[ctx.route_id_].handler.is_sync();
+  if (ctx.match_kind_ == kWebSocket) return false;
+  if (ctx.match_kind_ != static_cast<std::uint8_t>(RouteTree::Match::Kind::found)) {
+    return global_chain_.empty();
+  }
+  const CompiledRoute& route = routes_[ctx.route_id_];
+  return route.chain.empty() && route.handler.is_sync();
+}
+
+const AppCore::Chain& AppCore::chain_of(const Context& ctx) const noexcept {
+  return ctx.route_ ? routes_[ctx.route_id_].chain : global_chain_;
 }
 
 Response AppCore::run_sync(Context& ctx) const {
@@ -160,16 +238,16 @@ Task<Response> AppCore::run(Context& ctx) const {
 }
 
 Task<Response> AppCore::run_from(Context& ctx, std::size_t index) const {
-  if (index >= middlewares_.size()) return run_route(ctx);
+  const Chain& chain = chain_of(ctx);
+  if (index >= chain.size()) return run_route(ctx);
   // The Next comes from the Context, not a temporary: a middleware taking it by const
   // reference calls it after suspending, when a temporary of this call would be gone.
-  return middlewares_[index](ctx, ctx.chain_[index]);
+  return (*chain[index])(ctx, ctx.chain_[index]);
 }
 
 void AppCore::prepare_chain(Context& ctx) const {
-  if (ctx.chain_.size() == middlewares_.size()) return;  // built for an earlier request
-  ctx.chain_.clear();
-  for (std::size_t i = 0; i < middlewares_.size(); ++i) {
+  // Next i only says "continue at i + 1", so the ones built for an earlier request still fit.
+  for (std::size_t i = ctx.chain_.size(); i < chain_of(ctx).size(); ++i) {
     ctx.chain_.push_back(Next(*this, ctx, i + 1));
   }
 }
@@ -185,7 +263,7 @@ Task<Response> AppCore::run_route(Context& ctx) const {
 }
 
 Task<Response> AppCore::run_upgrade(Context& ctx) const {
-  const auto& endpoint = endpoints_[ctx.route_id_];
+  const auto& endpoint = routes_[ctx.route_id_].endpoint;
   if (auto refusal = check_handshake(ctx, *endpoint)) co_return std::move(*refusal);
   UpgradeDecision decision = co_await endpoint->decide(ctx);
   if (!decision.allowed) co_return error(403);
@@ -252,4 +330,14 @@ Response AppCore::response_for_exception(const Context& ctx, std::exception_ptr 
 
 namespace pulsarcpp {
 Task<Response> Next::operator()() const { return app_->run_from(*ctx_, index_); }
+
+RouteMatch Context::route_match() const noexcept {
+  using Kind = detail::RouteTree::Match::Kind;
+  if (route_) return RouteMatch::found;
+  if (match_kind_ == static_cast<std::uint8_t>(Kind::method_not_allowed)) {
+    return RouteMatch::method_not_allowed;
+  }
+  if (match_kind_ == static_cast<std::uint8_t>(Kind::not_found)) return RouteMatch::not_found;
+  return RouteMatch::malformed_path;
+}
 }  // namespace pulsarcpp

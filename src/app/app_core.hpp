@@ -4,6 +4,8 @@
 // uses one instance without locks.
 
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +20,9 @@ namespace pulsarcpp::detail {
 
 class AppCore {
  public:
+  /// The middleware a request runs through, in order.
+  using Chain = std::vector<const Middleware*>;
+
   /// Takes the routes, middlewares and endpoints out of `config`; throws StartError on a bad
   /// route or endpoint.
   explicit AppCore(ServerConfig& config);
@@ -41,18 +46,30 @@ class AppCore {
   /// into a logged 500 without the context's additions. Run on every response.
   static void refuse_unsafe_headers(Response& response, Context& ctx);
   const std::string& public_dir() const noexcept { return public_dir_; }
-  bool has_websockets() const noexcept { return !endpoints_.empty(); }
+  bool has_websockets() const noexcept { return !endpoint_ids_.empty(); }
 
   /// Continues the chain at middleware `index` (the route after the last one).
   Task<Response> run_from(Context& ctx, std::size_t index) const;
 
  private:
   struct CompiledRoute {
-    std::string pattern;
+    RouteInfo info;
     Handler handler;
+    std::shared_ptr<const WsEndpoint> endpoint;  // a WebSocket endpoint instead of a handler
+    Chain chain;                                  // global middleware, then its groups', its own
+  };
+  /// What the routes of a group inherit: the joined prefix, middleware and options.
+  struct Scope {
+    std::string prefix;
+    Chain chain;
+    RouteOptions options;
   };
 
-  void add_routes(std::vector<Route>& routes, const std::string& prefix);
+  void add_routes(std::vector<Route>& routes, const Scope& scope);
+  /// `route`'s scope: the group's, with its own middleware and options added.
+  Scope scope_of(Route& route, const Scope& outer);
+  void add_endpoint(std::shared_ptr<const WsEndpoint> endpoint, std::string path, Scope scope);
+  const Chain& chain_of(const Context& ctx) const noexcept;
   Response answer_unrouted(Context& ctx) const;
   /// Fills ctx.chain_ with the Next each middleware is handed (once per Context).
   void prepare_chain(Context& ctx) const;
@@ -62,15 +79,17 @@ class AppCore {
   static bool decode_params(Context& ctx, const std::vector<RouteParam>& raw);
   /// A match_kind_ beyond RouteTree's: the route matched but its parameters cannot be decoded.
   static constexpr std::uint8_t kMalformedPath = 0xFF;
-  /// A match_kind_ for a WebSocket endpoint's path; route_id_ is the endpoint's index.
+  /// A match_kind_ for a WebSocket endpoint's path; route_id_ is its route.
   static constexpr std::uint8_t kWebSocket = 0xFE;
 
   Task<Response> run_upgrade(Context& ctx) const;
 
   RouteTree tree_;
-  std::vector<std::shared_ptr<const WsEndpoint>> endpoints_;
   std::vector<CompiledRoute> routes_;
-  std::vector<Middleware> middlewares_;
+  std::vector<std::uint32_t> endpoint_ids_;  // the routes_ that are WebSocket endpoints
+  // Every middleware, global or scoped, once: chains point into it (a deque never moves them).
+  std::deque<Middleware> middlewares_;
+  Chain global_chain_;  // what a request that matched no route runs
   std::string public_dir_;
 };
 

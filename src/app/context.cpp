@@ -44,7 +44,9 @@ void Context::set_cookie(const http::Cookie& cookie) {
 
 void Context::reset(const http::RequestHead& head, std::string_view body) {
   head_ = &head;
+  path_ = head.path;
   body_ = body;
+  route_ = nullptr;
   params_.clear();
   decoded_.clear();
   json_.reset();

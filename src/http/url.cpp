@@ -10,14 +10,6 @@ int hex_value(char c) noexcept {
   return -1;
 }
 
-// The byte an escape at in[pos] ('%') stands for, or -1 when it is malformed.
-int escaped_byte(std::string_view in, std::size_t pos) noexcept {
-  if (in.size() - pos < 3) return -1;
-  const int high = hex_value(in[pos + 1]);
-  const int low = hex_value(in[pos + 2]);
-  return high < 0 || low < 0 ? -1 : high * 16 + low;
-}
-
 // Decodes into `out`; a malformed escape is copied literally. Returns whether all were valid.
 bool decode_into(std::string_view in, std::string& out, bool plus_as_space) {
   out.clear();
@@ -57,6 +49,13 @@ void for_each_raw_pair(std::string_view query, OnPair on_pair) {
 }
 
 }  // namespace
+
+int escaped_byte(std::string_view in, std::size_t pos) noexcept {
+  if (in.size() - pos < 3) return -1;
+  const int high = hex_value(in[pos + 1]);
+  const int low = hex_value(in[pos + 2]);
+  return high < 0 || low < 0 ? -1 : high * 16 + low;
+}
 
 bool percent_decode(std::string_view in, std::string& out, bool plus_as_space) {
   if (decode_into(in, out, plus_as_space)) return true;
@@ -108,9 +107,7 @@ std::string percent_encode_component(std::string_view in) {
   out.reserve(in.size());
   for (const char c : in) {
     const auto byte = static_cast<unsigned char>(c);
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
+    if (is_unreserved(byte)) {
       out += c;
     } else {
       out += '%';

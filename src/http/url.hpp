@@ -11,6 +11,15 @@
 
 namespace pulsarcpp::http {
 
+/// The byte the escape at in[pos] (a '%') stands for, or -1 when two hex digits do not follow.
+int escaped_byte(std::string_view in, std::size_t pos) noexcept;
+
+/// RFC 3986 unreserved characters: A-Z a-z 0-9 - . _ ~ (never need an escape).
+constexpr bool is_unreserved(unsigned char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
 /// Decodes %XX (hex in either case) and, if `plus_as_space`, '+' as ' ' into `out` (replaced).
 /// Returns false on a '%' not followed by two hex digits; `out` then holds `in` undecoded, so a
 /// caller can answer 400 for a path, or use the raw text.

@@ -110,6 +110,26 @@ test('unrouted requests go through the middlewares too', async () => {
   await loggedDuration('GET', '/private/anything', 401);
 });
 
+test('every spelling of /private meets the key check, which sees and logs the normal path', async () => {
+  // Sent as they are, as curl --path-as-is would: a browser or fetch() would normalize them first.
+  const spellings = ['//private', '/private/', '/./private', '/x/../private', '/../private',
+    '/%2e%2e/private', '/%70rivate', '///private//'];
+  for (const target of spellings) {
+    const [response] = await rawExchange(server.port, get(target));
+    assert.equal(response.status, 401, target);
+    assert.equal(response.body, 'Unauthorized', target);
+    await loggedDuration('GET', '/private', 401);
+  }
+  const [withKey] = await rawExchange(server.port, get('//private/', 'X-API-Key: secret\r\n'));
+  assert.equal(withKey.status, 200);
+  assert.equal(withKey.body, '{"user":"Ada"}');
+  await loggedDuration('GET', '/private', 200);
+  // An encoded slash is a byte of its segment: "/private%2Fx" is not below /private.
+  const [encoded] = await rawExchange(server.port, get('/private%2Fx'));
+  assert.equal(encoded.status, 404);
+  await loggedDuration('GET', '/private%2Fx', 404);
+});
+
 test('HEAD is logged and answered without a body, headers included', async () => {
   const [head, next] = await rawExchange(server.port,
     'HEAD / HTTP/1.1\r\nHost: x\r\n\r\n' + get('/private', 'X-API-Key: secret\r\n'), 2,
