@@ -163,10 +163,19 @@ bool valid_host_port(std::string_view s, bool require_host, bool require_port) n
 struct Cursor {
   const char* p;
   const char* end;
+  // Set with kMore: the class of bytes the lexer was reading when the input ran out (0: any
+  // next byte decides). More bytes of that class cannot change the outcome of the line.
+  std::uint8_t waiting = 0;
 
   bool at_end() const noexcept { return p == end; }
   std::size_t left() const noexcept { return static_cast<std::size_t>(end - p); }
 };
+
+// Ran out of input; `waiting` as in Cursor.
+int more(Cursor& c, std::uint8_t waiting = 0) noexcept {
+  c.waiting = waiting;
+  return kMore;
+}
 
 // Marks the control characters (< 0x20, which includes HTAB) and DEL among the bytes of `word`.
 // Bytes >= 0x80 (obs-text) pass, as in kValueChar.
@@ -192,9 +201,9 @@ const char* scan_field_value(const char* p, const char* end) noexcept {
 }
 
 int expect_crlf(Cursor& c) noexcept {
-  if (c.at_end()) return kMore;
+  if (c.at_end()) return more(c);
   if (*c.p != '\r') return kBadRequest;
-  if (c.left() < 2) return kMore;
+  if (c.left() < 2) return more(c);
   if (c.p[1] != '\n') return kBadRequest;
   c.p += 2;
   return kOk;
@@ -202,17 +211,18 @@ int expect_crlf(Cursor& c) noexcept {
 
 int skip_leading_empty_lines(Cursor& c) noexcept {
   for (int lines = 0;; ++lines) {
-    if (c.at_end()) return kMore;
+    if (c.at_end()) return more(c);
     if (*c.p != '\r') return kOk;
     if (lines == kMaxLeadingEmptyLines) return kBadRequest;
     if (const int r = expect_crlf(c); r != kOk) return r;
   }
 }
 
-// Ends a word of the request line read from `start` up to the cursor: it must be non-empty and
-// end at a single SP, which is skipped. Stores it in `field`.
-int end_word(Cursor& c, const char* start, std::string_view& field) noexcept {
-  if (c.at_end()) return kMore;
+// Ends a word of the request line read from `start` up to the cursor, which scanned bytes of
+// class `scanned`: it must be non-empty and end at a single SP, which is skipped. Stores it in
+// `field`.
+int end_word(Cursor& c, const char* start, std::uint8_t scanned, std::string_view& field) noexcept {
+  if (c.at_end()) return more(c, scanned);
   if (*c.p != ' ' || c.p == start) return kBadRequest;
   field = std::string_view(start, static_cast<std::size_t>(c.p - start));
   ++c.p;
@@ -223,7 +233,7 @@ int end_word(Cursor& c, const char* start, std::string_view& field) noexcept {
 int lex_word(Cursor& c, std::uint8_t cls, std::string_view& field) noexcept {
   const char* start = c.p;
   c.p = scan(c.p, c.end, cls);
-  return end_word(c, start, field);
+  return end_word(c, start, cls, field);
 }
 
 // The request-target up to its SP, and where its first '?' is (npos for none): noted during the
@@ -236,7 +246,8 @@ int lex_target(Cursor& c, std::string_view& target, std::size_t& question_mark) 
     question_mark = static_cast<std::size_t>(c.p - start);
     c.p = scan(c.p, c.end, kTargetChar);
   }
-  return end_word(c, start, target);
+  const std::uint8_t scanned = question_mark == std::string_view::npos ? kPathChar : kTargetChar;
+  return end_word(c, start, scanned, target);
 }
 
 // "HTTP/" DIGIT "." DIGIT CRLF; stores the two digits.
@@ -253,7 +264,7 @@ int lex_version(Cursor& c, char& major, char& minor) noexcept {
   char digits[2] = {};
   int digit_index = 0;
   for (char expected : kPattern) {
-    if (c.at_end()) return kMore;
+    if (c.at_end()) return more(c);
     if (expected == '0') {
       if (!has_class(*c.p, kDigit)) return kBadRequest;
       digits[digit_index++] = *c.p;
@@ -329,26 +340,37 @@ int classify_target(RequestHead& out, std::size_t question_mark, bool& host_from
 int lex_field_line(Cursor& c, Header& field) noexcept {
   const char* name = c.p;
   c.p = scan(c.p, c.end, kTchar);
-  if (c.at_end()) return kMore;
+  if (c.at_end()) return more(c, kTchar);
   // Also rejects obs-fold and whitespace before the colon (RFC 9112 §5.1-5.2).
   if (*c.p != ':' || c.p == name) return kBadRequest;
   field.name = std::string_view(name, static_cast<std::size_t>(c.p - name));
   ++c.p;
   const char* value = c.p;
-  c.p = scan_field_value(c.p, c.end);
-  if (c.at_end()) return kMore;
+  c.p = scan_field_value(c.p, c.end);  // kValueChar, eight bytes at a time
+  if (c.at_end()) return more(c, kValueChar);
   field.value = trim_ows(std::string_view(value, static_cast<std::size_t>(c.p - value)));
   return expect_crlf(c);
 }
 
+// Lexes header lines up to the empty line that ends them. On kMore, `c.p` is at the start of
+// the line that is still incomplete.
 int lex_header_section(Cursor& c, const ParserLimits& limits, RequestHead& out) {
   for (;;) {
-    if (c.at_end()) return kMore;
-    if (*c.p == '\r') return expect_crlf(c);
-    Header field;
-    if (const int r = lex_field_line(c, field); r != kOk) return r;
-    if (out.headers.size() >= limits.max_header_count) return kHeadersTooLarge;
-    out.headers.push_back(field);
+    const char* line = c.p;
+    int r = kOk;
+    if (c.at_end()) {
+      r = more(c);
+    } else if (*c.p == '\r') {
+      r = expect_crlf(c);
+      if (r == kOk) return kOk;
+    } else {
+      Header field;
+      r = lex_field_line(c, field);
+      if (r == kOk && out.headers.size() >= limits.max_header_count) return kHeadersTooLarge;
+      if (r == kOk) out.headers.push_back(field);
+    }
+    if (r == kMore) c.p = line;
+    if (r != kOk) return r;
   }
 }
 
@@ -585,29 +607,92 @@ void reset(RequestHead& out) noexcept {
   out.host = {};
 }
 
-ParseResult fail(int status) noexcept {
+ParseResult fail(int status, HeadProgress& progress) noexcept {
+  progress = {};
   return {ParseStatus::error, 0, status};
+}
+
+// Moves the views of a partly lexed head along with its bytes, which now begin at `to`.
+void rebase(RequestHead& out, const char* from, const char* to, std::size_t lexed) noexcept {
+  const auto move = [&](std::string_view& view) {
+    // Views of constants (the root path of an authority-form target) stay where they are.
+    if (view.data() < from || view.data() >= from + lexed) return;
+    view = std::string_view(to + (view.data() - from), view.size());
+  };
+  move(out.method_name);
+  move(out.target);
+  move(out.path);
+  move(out.query);
+  move(out.host);
+  for (Header& header : out.headers) {
+    move(header.name);
+    move(header.value);
+  }
+}
+
+// Whether the bytes that arrived since an incomplete head's last call leave its outcome as it
+// was: all of them of the class the lexer was waiting in (a header value's, say). Looks at each
+// byte once; notes how far it got.
+bool nothing_decided(std::string_view window, HeadProgress& progress) noexcept {
+  const char* const from = window.data() + progress.searched;
+  const char* const end = window.data() + window.size();
+  const char* const decisive = progress.waiting != 0 ? scan(from, end, progress.waiting) : from;
+  progress.examined += static_cast<std::size_t>(decisive - from);
+  if (decisive != end) return false;
+  progress.searched = window.size();
+  return true;
 }
 
 }  // namespace
 
 ParseResult parse_request_head(std::string_view input, const ParserLimits& limits,
-                               RequestHead& out) noexcept {
-  reset(out);
+                               RequestHead& out, HeadProgress& progress) noexcept {
   // Scanning only the first max_head_bytes bytes makes an over-long head fail as soon as it is
   // over the limit instead of waiting for a CRLF that may never come.
   const bool over_limit = input.size() > limits.max_head_bytes;
-  Cursor c{input.data(), input.data() + std::min(input.size(), limits.max_head_bytes)};
-  bool host_from_target = false;
-  int r = parse_request_line(c, out, host_from_target);
-  if (r == kMore) return over_limit ? fail(kUriTooLong) : ParseResult{};
-  if (r != kOk) return fail(r);
-  r = lex_header_section(c, limits, out);
-  if (r == kMore) return over_limit ? fail(kHeadersTooLarge) : ParseResult{};
-  if (r != kOk) return fail(r);
-  r = apply_header_semantics(limits, host_from_target, out);
-  if (r != kOk) return fail(r);
-  return {ParseStatus::complete, static_cast<std::size_t>(c.p - input.data()), 0};
+  const std::string_view window = input.substr(0, limits.max_head_bytes);
+  if (progress.base != nullptr) {
+    if (progress.base != input.data()) rebase(out, progress.base, input.data(), progress.lexed);
+    progress.base = input.data();
+    if (!over_limit && nothing_decided(window, progress)) return {};
+  }
+  progress.base = input.data();
+  Cursor c{window.data() + progress.lexed, window.data() + window.size()};
+  const char* const started = c.p;
+  if (progress.lexed == 0) {  // the request line has not been lexed yet
+    reset(out);
+    progress.host_from_target = false;
+    const int r = parse_request_line(c, out, progress.host_from_target);
+    if (r == kMore) {
+      progress.examined += window.size();
+      progress.searched = window.size();
+      progress.waiting = c.waiting;
+      return over_limit ? fail(kUriTooLong, progress) : ParseResult{};
+    }
+    if (r != kOk) return fail(r, progress);
+    progress.lexed = static_cast<std::size_t>(c.p - window.data());
+  }
+  int r = lex_header_section(c, limits, out);
+  progress.examined += static_cast<std::size_t>(c.p - started);
+  if (r == kMore) {
+    progress.examined += window.size() - static_cast<std::size_t>(c.p - window.data());
+    progress.lexed = static_cast<std::size_t>(c.p - window.data());
+    progress.searched = window.size();
+    progress.waiting = c.waiting;
+    return over_limit ? fail(kHeadersTooLarge, progress) : ParseResult{};
+  }
+  if (r != kOk) return fail(r, progress);
+  r = apply_header_semantics(limits, progress.host_from_target, out);
+  if (r != kOk) return fail(r, progress);
+  const auto consumed = static_cast<std::size_t>(c.p - input.data());
+  progress = {};
+  return {ParseStatus::complete, consumed, 0};
+}
+
+ParseResult parse_request_head(std::string_view input, const ParserLimits& limits,
+                               RequestHead& out) noexcept {
+  HeadProgress progress;
+  return parse_request_head(input, limits, out, progress);
 }
 
 }  // namespace pulsarcpp::http

@@ -201,7 +201,8 @@ HttpConnection::Step HttpConnection::process_one() {
   std::size_t head_bytes = head_parsed_bytes_;
   // A body sent in many small reads would otherwise cost a parse of the whole head per read.
   if (head_parsed_at_ != input_.data()) {
-    http::ParseResult parsed = http::parse_request_head(input_.view(), ctx_.parser_limits, head_);
+    http::ParseResult parsed =
+        http::parse_request_head(input_.view(), ctx_.parser_limits, head_, head_progress_);
     if (parsed.status == http::ParseStatus::incomplete) return Step::wait;
     if (parsed.status == http::ParseStatus::error) {
       queue_protocol_error(parsed.error_status);

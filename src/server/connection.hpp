@@ -12,6 +12,7 @@
 #include <string>
 
 #include "http/chunked_decoder.hpp"
+#include "http/parser.hpp"
 #include "net/byte_buffer.hpp"
 #include "net/event_loop.hpp"
 #include "net/timer_wheel.hpp"
@@ -96,6 +97,8 @@ class HttpConnection final : public net::IoHandler,
   std::size_t output_sent_ = 0;
 
   http::RequestHead head_;
+  // An incomplete head's parse goes on where the last read left it (see HeadProgress).
+  http::HeadProgress head_progress_;
   // While the body arrives: where the parsed head began in input_ and its length. The views in
   // head_ stay valid as long as input_ has not moved, so each read need not parse it again.
   const char* head_parsed_at_ = nullptr;

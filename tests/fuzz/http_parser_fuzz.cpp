@@ -14,6 +14,7 @@ namespace {
 
 using pulsarcpp::http::BodyFraming;
 using pulsarcpp::http::ChunkedDecoder;
+using pulsarcpp::http::HeadProgress;
 using pulsarcpp::http::ParseResult;
 using pulsarcpp::http::ParserLimits;
 using pulsarcpp::http::ParseStatus;
@@ -100,10 +101,49 @@ void check_chunked_body(std::string_view body, std::size_t max_body) {
                    pieces.buffer.begin()));
 }
 
+// The same input arriving in pieces whose sizes come from `seed`, the bytes moving before
+// every call, must end as the whole input does: the same status, length and head.
+void check_head_in_pieces(std::string_view input, const ParserLimits& limits,
+                          const ParseResult& whole, const RequestHead& whole_head,
+                          std::uint32_t seed) {
+  RequestHead head;
+  HeadProgress progress;
+  std::vector<char> buffer;
+  ParseResult r;
+  std::size_t fed = 0;
+  do {
+    seed = seed * 1103515245u + 12345u;
+    const std::size_t n = std::min<std::size_t>(1 + (seed >> 16) % 48, input.size() - fed);
+    std::vector<char> moved(buffer);
+    moved.insert(moved.end(), input.begin() + static_cast<std::ptrdiff_t>(fed),
+                 input.begin() + static_cast<std::ptrdiff_t>(fed + n));
+    buffer = std::move(moved);
+    fed += n;
+    r = parse_request_head(std::string_view(buffer.data(), buffer.size()), limits, head, progress);
+  } while (r.status == ParseStatus::incomplete && fed < input.size());
+  check(r.status == whole.status && r.error_status == whole.error_status);
+  if (r.status != ParseStatus::complete) return;
+  check(r.consumed == whole.consumed);
+  check(head.method_name == whole_head.method_name && head.target == whole_head.target);
+  check(head.path == whole_head.path && head.query == whole_head.query);
+  check(head.host == whole_head.host && head.headers.size() == whole_head.headers.size());
+  for (std::size_t i = 0; i < head.headers.size(); ++i) {
+    check(head.headers[i].name == whole_head.headers[i].name);
+    check(head.headers[i].value == whole_head.headers[i].value);
+  }
+  check(head.framing == whole_head.framing && head.content_length == whole_head.content_length);
+  check(head.keep_alive == whole_head.keep_alive && head.upgrade == whole_head.upgrade);
+}
+
 void run(std::string_view input, const ParserLimits& limits) {
   RequestHead head;
   const ParseResult r = parse_request_head(input, limits, head);
   check_head(input, limits, r, head);
+  if (!input.empty()) {
+    std::uint32_t seed = 2166136261u;
+    for (char c : input.substr(0, 64)) seed = (seed ^ static_cast<unsigned char>(c)) * 16777619u;
+    check_head_in_pieces(input, limits, r, head, seed);
+  }
   if (r.status != ParseStatus::complete) return;
   // A strict prefix of a complete head can never be complete or wrong.
   RequestHead prefix_head;

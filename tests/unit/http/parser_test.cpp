@@ -638,6 +638,143 @@ TEST(ParserIncrementalTest, ErrorsAreReportedBeforeTheLineEnds) {
   EXPECT_EQ(outcome("\r"), -1);
 }
 
+// Feeds `head` in pieces of `piece` bytes, each call on a new copy of everything so far (so the
+// bytes move between calls, as a growing read buffer moves them); returns the last result.
+ParseResult parse_in_pieces(const std::string& head, std::size_t piece, RequestHead& out,
+                            HeadProgress& progress, std::string& buffer) {
+  for (std::size_t size = std::min(piece, head.size());; size = std::min(size + piece, head.size())) {
+    buffer = head.substr(0, size);  // a new allocation every time
+    const ParseResult r = parse_request_head(buffer, {}, out, progress);
+    if (r.status != ParseStatus::incomplete || size == head.size()) return r;
+  }
+}
+
+std::string long_head() {
+  std::string head = "POST /upload?x=1 HTTP/1.1\r\nHost: example.com\r\nContent-Length: 3\r\n";
+  for (int i = 0; head.size() < 14'000; ++i) {
+    head += "X-Header-" + std::to_string(i) + ": " + std::string(220, 'v') + "\r\n";
+  }
+  return head + "Cookie: " + std::string(900, 'c') + "\r\n\r\n";
+}
+
+void expect_same_head(const RequestHead& a, const RequestHead& b) {
+  EXPECT_EQ(a.method, b.method);
+  EXPECT_EQ(a.method_name, b.method_name);
+  EXPECT_EQ(a.target, b.target);
+  EXPECT_EQ(a.path, b.path);
+  EXPECT_EQ(a.query, b.query);
+  EXPECT_EQ(a.host, b.host);
+  EXPECT_EQ(a.framing, b.framing);
+  EXPECT_EQ(a.content_length, b.content_length);
+  ASSERT_EQ(a.headers.size(), b.headers.size());
+  for (std::size_t i = 0; i < a.headers.size(); ++i) {
+    EXPECT_EQ(a.headers[i].name, b.headers[i].name) << i;
+    EXPECT_EQ(a.headers[i].value, b.headers[i].value) << i;
+  }
+}
+
+TEST(ParserResumeTest, APieceByPieceHeadParsesAsTheWholeOne) {
+  const std::string head = long_head();
+  RequestHead whole;
+  ASSERT_EQ(parse(head, whole).status, ParseStatus::complete);
+  for (const std::size_t piece : {1u, 2u, 3u, 7u, 64u, 1000u}) {
+    RequestHead out;
+    HeadProgress progress;
+    std::string buffer;
+    const ParseResult r = parse_in_pieces(head, piece, out, progress, buffer);
+    ASSERT_EQ(r.status, ParseStatus::complete) << piece;
+    EXPECT_EQ(r.consumed, head.size());
+    expect_same_head(out, whole);
+    // The views point into the latest buffer, not into one of the freed copies.
+    EXPECT_GE(out.headers.back().value.data(), buffer.data());
+    EXPECT_LE(out.headers.back().value.data() + out.headers.back().value.size(),
+              buffer.data() + buffer.size());
+  }
+}
+
+TEST(ParserResumeTest, AHeadSentByteByByteCostsASmallMultipleOfItsSize) {
+  const std::string head = long_head();
+  RequestHead out;
+  HeadProgress progress;
+  std::string buffer;
+  std::size_t examined = 0;
+  for (std::size_t size = 1; size <= head.size(); ++size) {
+    buffer = head.substr(0, size);
+    const ParseResult r = parse_request_head(buffer, {}, out, progress);
+    if (r.status == ParseStatus::complete) break;
+    examined = progress.examined;
+  }
+  // Each byte looked at once as it arrives, and each line lexed again at the few bytes that
+  // decide it (':', CR, LF): about 3 * size, where parsing from byte 0 on every call would have
+  // looked at about size * size / 2 (113 million) bytes.
+  EXPECT_LE(examined, 4 * head.size()) << head.size();
+  EXPECT_GT(examined, head.size() / 2);
+}
+
+TEST(ParserResumeTest, ErrorsInLaterPiecesAreFoundAsSoonAsTheyArrive) {
+  RequestHead out;
+  HeadProgress progress;
+  std::string buffer = "GET / HTTP/1.1\r\nHost: h\r\n";
+  EXPECT_EQ(parse_request_head(buffer, {}, out, progress).status, ParseStatus::incomplete);
+  buffer += "X-Na";
+  EXPECT_EQ(parse_request_head(buffer, {}, out, progress).status, ParseStatus::incomplete);
+  buffer += "me: a value";
+  EXPECT_EQ(parse_request_head(buffer, {}, out, progress).status, ParseStatus::incomplete);
+  buffer += " and\x01";  // a control byte in the value: the line's outcome is decided
+  const ParseResult r = parse_request_head(buffer, {}, out, progress);
+  EXPECT_EQ(r.status, ParseStatus::error);
+  EXPECT_EQ(r.error_status, 400);
+  // The error ends the head: the next call starts a new one.
+  EXPECT_EQ(progress.base, nullptr);
+  EXPECT_EQ(parse_request_head("GET /next HTTP/1.1\r\nHost: h\r\n\r\n", {}, out, progress).status,
+            ParseStatus::complete);
+  EXPECT_EQ(out.path, "/next");
+}
+
+TEST(ParserResumeTest, TheFirstPieceIsCheckedAtOnce) {
+  RequestHead out;
+  HeadProgress progress;
+  const ParseResult r = parse_request_head("GET /a\x01", {}, out, progress);
+  EXPECT_EQ(r.status, ParseStatus::error);
+  EXPECT_EQ(r.error_status, 400);
+}
+
+TEST(ParserResumeTest, LimitsHoldWithoutALineEnd) {
+  const ParserLimits limits{.max_head_bytes = 100, .max_header_count = 3, .max_body_bytes = 10};
+  RequestHead out;
+  HeadProgress progress;
+  std::string buffer = "GET / HTTP/1.1\r\nX: ";
+  EXPECT_EQ(parse_request_head(buffer, limits, out, progress).status, ParseStatus::incomplete);
+  buffer += std::string(100, 'v');  // still no LF, now over the limit
+  ParseResult r = parse_request_head(buffer, limits, out, progress);
+  EXPECT_EQ(r.status, ParseStatus::error);
+  EXPECT_EQ(r.error_status, 431);
+
+  buffer = "GET /" + std::string(50, 'u');
+  EXPECT_EQ(parse_request_head(buffer, limits, out, progress).status, ParseStatus::incomplete);
+  buffer += std::string(60, 'u');
+  r = parse_request_head(buffer, limits, out, progress);
+  EXPECT_EQ(r.error_status, 414);
+
+  // The header count is checked as each line completes.
+  buffer = "GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\n";
+  EXPECT_EQ(parse_request_head(buffer, limits, out, progress).status, ParseStatus::incomplete);
+  buffer += "B: 2\r\nC: 3\r\n";
+  r = parse_request_head(buffer, limits, out, progress);
+  EXPECT_EQ(r.error_status, 431);
+}
+
+TEST(ParserResumeTest, AnAbsoluteFormHostSurvivesTheResumption) {
+  RequestHead out;
+  HeadProgress progress;
+  std::string buffer = "GET http://example.com:8080/x HTTP/1.1\r\n";
+  EXPECT_EQ(parse_request_head(buffer, {}, out, progress).status, ParseStatus::incomplete);
+  buffer = buffer + "Host: other\r\n\r\n";  // moved
+  ASSERT_EQ(parse_request_head(buffer, {}, out, progress).status, ParseStatus::complete);
+  EXPECT_EQ(out.host, "example.com:8080");
+  EXPECT_EQ(out.path, "/x");
+}
+
 // ---- Pipelining ----
 
 TEST(ParserPipelineTest, ParsesThreeRequestsInSequence) {
