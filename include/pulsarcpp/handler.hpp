@@ -20,18 +20,27 @@ class Handler {
 
   Handler() = default;
 
+  // Unconstrained, so that a function of the wrong shape meets the one static_assert below
+  // that names the right one, not a page of failed overloads.
   template <class F>
-    requires std::invocable<F&, Context&>
+    requires(!std::same_as<std::remove_cvref_t<F>, Handler>)
   Handler(F function) {  // NOLINT(google-explicit-constructor): handlers are written inline
-    using Result = std::invoke_result_t<F&, Context&>;
-    if constexpr (std::is_same_v<Result, Task<Response>>) {
-      async_ = std::move(function);
-    } else if constexpr (std::is_same_v<Result, Response>) {
-      sync_ = std::move(function);
+    if constexpr (!std::is_invocable_v<F&, Context&>) {
+      static_assert(std::is_invocable_v<F&, Context&>,
+                    "a route handler is Response(Context&) or Task<Response>(Context&)");
     } else {
-      static_assert(std::is_convertible_v<Result, Response>,
-                    "a handler returns Response or Task<Response>");
-      sync_ = [f = std::move(function)](Context& ctx) mutable { return Response(f(ctx)); };
+      using Result = std::invoke_result_t<F&, Context&>;
+      if constexpr (std::is_same_v<Result, Task<Response>>) {
+        async_ = std::move(function);
+      } else if constexpr (std::is_same_v<Result, Response>) {
+        sync_ = std::move(function);
+      } else if constexpr (std::is_convertible_v<Result, Response>) {
+        sync_ = [f = std::move(function)](Context& ctx) mutable { return Response(f(ctx)); };
+      } else {
+        static_assert(std::is_convertible_v<Result, Response>,
+                      "a route handler is Response(Context&) or Task<Response>(Context&): this "
+                      "one returns something else");
+      }
     }
   }
 

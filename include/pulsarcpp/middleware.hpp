@@ -4,7 +4,9 @@
 // `co_await next()`.
 
 #include <cstddef>
+#include <concepts>
 #include <functional>
+#include <type_traits>
 
 #include "pulsarcpp/context.hpp"
 #include "pulsarcpp/next.hpp"
@@ -13,8 +15,28 @@
 
 namespace pulsarcpp {
 
-/// Takes `Next` by value or by const reference (see next.hpp).
-using Middleware = std::function<Task<Response>(Context&, const Next&)>;
+/// `Task<Response>(Context&, Next)` or `Task<Response>(Context&, const Next&)` (see next.hpp).
+class Middleware {
+ public:
+  Middleware() = default;
+  // Unconstrained, so that a function of the wrong shape meets the one static_assert below
+  // that names the right one, not a page of failed overloads.
+  template <class F>
+    requires(!std::same_as<std::remove_cvref_t<F>, Middleware>)
+  Middleware(F function) {  // NOLINT(google-explicit-constructor): written inline, as handlers
+    constexpr bool fits = std::is_invocable_r_v<Task<Response>, F&, Context&, const Next&>;
+    static_assert(fits,
+                  "a middleware is Task<Response>(Context&, Next) or "
+                  "Task<Response>(Context&, const Next&)");
+    if constexpr (fits) function_ = std::move(function);
+  }
+
+  explicit operator bool() const noexcept { return static_cast<bool>(function_); }
+  Task<Response> operator()(Context& ctx, const Next& next) const { return function_(ctx, next); }
+
+ private:
+  std::function<Task<Response>(Context&, const Next&)> function_;
+};
 
 /// Logs one line per request in Pulsar's log() format:
 /// "28/11/2026, 14:03:07: GET /users/42 200 0.42ms".

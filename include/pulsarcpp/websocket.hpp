@@ -165,15 +165,26 @@ template <class R>
 class ContextCallable {
  public:
   ContextCallable() = default;
+  // Unconstrained, so that a function of the wrong shape meets one static_assert naming the
+  // right one.
   template <class F>
-    requires std::invocable<F&, Context&>
+    requires(!std::same_as<std::remove_cvref_t<F>, ContextCallable>)
   ContextCallable(F function) {  // NOLINT(google-explicit-constructor)
-    using Result = std::invoke_result_t<F&, Context&>;
-    if constexpr (std::is_same_v<Result, Task<R>>) {
-      async_ = std::move(function);
+    if constexpr (!std::is_invocable_v<F&, Context&>) {
+      static_assert(std::is_invocable_v<F&, Context&>,
+                    "options.can_upgrade is bool(Context&) or Task<bool>(Context&); options.upgrade is "
+                    "UpgradeResult<T>(Context&) or Task<UpgradeResult<T>>(Context&)");
     } else {
-      static_assert(std::is_convertible_v<Result, R>, "return R or Task<R>");
-      sync_ = [f = std::move(function)](Context& ctx) mutable { return R(f(ctx)); };
+      using Result = std::invoke_result_t<F&, Context&>;
+      if constexpr (std::is_same_v<Result, Task<R>>) {
+        async_ = std::move(function);
+      } else if constexpr (std::is_convertible_v<Result, R>) {
+        sync_ = [f = std::move(function)](Context& ctx) mutable { return R(f(ctx)); };
+      } else {
+        static_assert(std::is_convertible_v<Result, R>,
+                      "options.can_upgrade is bool(Context&) or Task<bool>(Context&); options.upgrade is "
+                    "UpgradeResult<T>(Context&) or Task<UpgradeResult<T>>(Context&)");
+      }
     }
   }
   explicit operator bool() const noexcept { return sync_ || async_; }
@@ -197,22 +208,43 @@ struct UpgradeOptions {
   ContextCallable<UpgradeResult<T>> upgrade = {};
 };
 
+/// A WebSocket handler: a std::function whose constructor meets a function of the wrong shape
+/// with one static_assert naming every handler's shape, not a page of failed conversions.
+template <class Signature>
+class WsHandler;
+template <class... Args>
+class WsHandler<void(Args...)> : public std::function<void(Args...)> {
+ public:
+  WsHandler() = default;
+  template <class F>
+    requires(!std::same_as<std::remove_cvref_t<F>, WsHandler>)
+  WsHandler(F function) {  // NOLINT(google-explicit-constructor): written inline
+    constexpr bool fits = std::is_invocable_v<F&, Args...>;
+    static_assert(fits,
+                  "WebSocket handlers take the socket (WebSocket<T>&, T as in upgrade()) and: "
+                  "open(ws), message(ws, Message), close(ws, int code, std::string_view reason), "
+                  "drain(ws), ping(ws, std::string_view), pong(ws, std::string_view), "
+                  "error(ws, std::exception_ptr)");
+    if constexpr (fits) std::function<void(Args...)>::operator=(std::move(function));
+  }
+};
+
 /// Bun's websocket handlers and options, plus Pulsar's options and a path.
 template <class T>
 struct WebSocketBehavior {
   /// The endpoint's path (Pulsar: always /ws).
   std::string path = "/ws";
-  std::function<void(WebSocket<T>&)> open = {};
-  std::function<void(WebSocket<T>&, Message)> message = {};
+  WsHandler<void(WebSocket<T>&)> open = {};
+  WsHandler<void(WebSocket<T>&, Message)> message = {};
   /// code: the client's (1005 when it sent none), 1006 when the connection was lost, timed out
   /// or terminated; reason: the client's.
-  std::function<void(WebSocket<T>&, int code, std::string_view reason)> close = {};
+  WsHandler<void(WebSocket<T>&, int code, std::string_view reason)> close = {};
   /// The send buffer was emptied after backpressure.
-  std::function<void(WebSocket<T>&)> drain = {};
-  std::function<void(WebSocket<T>&, std::string_view data)> ping = {};
-  std::function<void(WebSocket<T>&, std::string_view data)> pong = {};
+  WsHandler<void(WebSocket<T>&)> drain = {};
+  WsHandler<void(WebSocket<T>&, std::string_view data)> ping = {};
+  WsHandler<void(WebSocket<T>&, std::string_view data)> pong = {};
   /// A handler threw; the socket is then closed with 1011 (Bun would end the process).
-  std::function<void(WebSocket<T>&, std::exception_ptr)> error = {};
+  WsHandler<void(WebSocket<T>&, std::exception_ptr)> error = {};
   UpgradeOptions<T> options = {};
 
   /// Largest message in bytes (after decompression); one more closes with 1009. Values above
