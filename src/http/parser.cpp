@@ -356,21 +356,23 @@ int lex_field_line(Cursor& c, Header& field) noexcept {
 // the line that is still incomplete.
 int lex_header_section(Cursor& c, const ParserLimits& limits, RequestHead& out) {
   for (;;) {
-    const char* line = c.p;
+    const char* const line = c.p;
+    if (c.at_end()) return more(c);
     int r = kOk;
-    if (c.at_end()) {
-      r = more(c);
-    } else if (*c.p == '\r') {
+    if (*c.p == '\r') {
       r = expect_crlf(c);
       if (r == kOk) return kOk;
     } else {
       Header field;
       r = lex_field_line(c, field);
-      if (r == kOk && out.headers.size() >= limits.max_header_count) return kHeadersTooLarge;
-      if (r == kOk) out.headers.push_back(field);
+      if (r == kOk) {
+        if (out.headers.size() >= limits.max_header_count) return kHeadersTooLarge;
+        out.headers.push_back(field);
+        continue;
+      }
     }
     if (r == kMore) c.p = line;
-    if (r != kOk) return r;
+    return r;
   }
 }
 
@@ -607,11 +609,6 @@ void reset(RequestHead& out) noexcept {
   out.host = {};
 }
 
-ParseResult fail(int status, HeadProgress& progress) noexcept {
-  progress = {};
-  return {ParseStatus::error, 0, status};
-}
-
 // Moves the views of a partly lexed head along with its bytes, which now begin at `to`.
 void rebase(RequestHead& out, const char* from, const char* to, std::size_t lexed) noexcept {
   const auto move = [&](std::string_view& view) {
@@ -650,43 +647,52 @@ ParseResult parse_request_head(std::string_view input, const ParserLimits& limit
   // Scanning only the first max_head_bytes bytes makes an over-long head fail as soon as it is
   // over the limit instead of waiting for a CRLF that may never come.
   const bool over_limit = input.size() > limits.max_head_bytes;
-  const std::string_view window = input.substr(0, limits.max_head_bytes);
-  if (progress.base != nullptr) {
+  const std::string_view window(input.data(), std::min(input.size(), limits.max_head_bytes));
+  // Most heads arrive whole: this call is then their only one, and `progress` is written only
+  // when it has to be kept.
+  const bool resumed = progress.base != nullptr;
+  if (resumed) {
     if (progress.base != input.data()) rebase(out, progress.base, input.data(), progress.lexed);
     progress.base = input.data();
     if (!over_limit && nothing_decided(window, progress)) return {};
   }
-  progress.base = input.data();
-  Cursor c{window.data() + progress.lexed, window.data() + window.size()};
-  const char* const started = c.p;
-  if (progress.lexed == 0) {  // the request line has not been lexed yet
+  const auto ended = [&progress, resumed](ParseResult result) {
+    if (resumed) progress = {};
+    return result;
+  };
+  // Bytes of complete lines lexed, the start of the line that is not.
+  std::size_t lexed = progress.lexed;
+  bool host_from_target = progress.host_from_target;
+  Cursor c{window.data() + lexed, window.data() + window.size()};
+  int r = kOk;
+  if (lexed == 0) {  // the request line has not been lexed yet
     reset(out);
-    progress.host_from_target = false;
-    const int r = parse_request_line(c, out, progress.host_from_target);
-    if (r == kMore) {
-      progress.examined += window.size();
-      progress.searched = window.size();
-      progress.waiting = c.waiting;
-      return over_limit ? fail(kUriTooLong, progress) : ParseResult{};
-    }
-    if (r != kOk) return fail(r, progress);
-    progress.lexed = static_cast<std::size_t>(c.p - window.data());
+    host_from_target = false;
+    r = parse_request_line(c, out, host_from_target);
+    if (r == kOk) lexed = static_cast<std::size_t>(c.p - window.data());
   }
-  int r = lex_header_section(c, limits, out);
-  progress.examined += static_cast<std::size_t>(c.p - started);
+  if (r == kOk) {
+    r = lex_header_section(c, limits, out);
+    if (r == kMore) lexed = static_cast<std::size_t>(c.p - window.data());
+  }
+  if (r == kMore && over_limit) {
+    progress = {};
+    return {ParseStatus::error, 0, lexed == 0 ? kUriTooLong : kHeadersTooLarge};
+  }
   if (r == kMore) {
-    progress.examined += window.size() - static_cast<std::size_t>(c.p - window.data());
-    progress.lexed = static_cast<std::size_t>(c.p - window.data());
+    // The lexer looked at everything up to the window's end; what it did not lex cannot decide
+    // the incomplete line until more bytes come.
+    progress.examined += window.size() - progress.lexed;
+    progress.lexed = lexed;
     progress.searched = window.size();
+    progress.base = input.data();
     progress.waiting = c.waiting;
-    return over_limit ? fail(kHeadersTooLarge, progress) : ParseResult{};
+    progress.host_from_target = host_from_target;
+    return {};
   }
-  if (r != kOk) return fail(r, progress);
-  r = apply_header_semantics(limits, progress.host_from_target, out);
-  if (r != kOk) return fail(r, progress);
-  const auto consumed = static_cast<std::size_t>(c.p - input.data());
-  progress = {};
-  return {ParseStatus::complete, consumed, 0};
+  if (r == kOk) r = apply_header_semantics(limits, host_from_target, out);
+  if (r != kOk) return ended({ParseStatus::error, 0, r});
+  return ended({ParseStatus::complete, static_cast<std::size_t>(c.p - input.data()), 0});
 }
 
 ParseResult parse_request_head(std::string_view input, const ParserLimits& limits,

@@ -7,25 +7,6 @@
 namespace pulsarcpp::http {
 namespace {
 
-// Whether the segment that starts at path[start] is "." or "..", unencoded.
-bool is_dot_segment_at(std::string_view path, std::size_t start) noexcept {
-  const std::string_view rest = path.substr(start);
-  const std::string_view segment = rest.substr(0, rest.find('/'));
-  return segment == "." || segment == "..";
-}
-
-// Whether normalize_path could change `path`: a '%', an empty segment (repeated or trailing
-// slash) or a dot segment. One pass, no writes: the common path costs only this.
-bool may_change(std::string_view path) noexcept {
-  if (path.size() > 1 && path.back() == '/') return true;
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    if (path[i] == '%') return true;
-    if (path[i] != '/' || i + 1 == path.size()) continue;
-    if (path[i + 1] == '/' || (path[i + 1] == '.' && is_dot_segment_at(path, i + 1))) return true;
-  }
-  return false;
-}
-
 // Appends `segment` to `out` with its escapes normalized. False on a malformed escape.
 bool append_segment(std::string_view segment, std::string& out) {
   static constexpr char kUpperHex[] = "0123456789ABCDEF";
@@ -50,8 +31,7 @@ bool append_segment(std::string_view segment, std::string& out) {
 
 }  // namespace
 
-PathForm normalize_path(std::string_view path, std::string& out) {
-  if (!may_change(path)) return PathForm::normal;
+PathForm detail::normalize_changed_path(std::string_view path, std::string& out) {
   out.clear();
   out.reserve(path.size());
   // `out` holds "/segment" per kept segment; a segment holds no '/' (an encoded one stays

@@ -25,10 +25,15 @@ std::string normal(std::string_view path) {
 
 TEST(NormalizePath, NormalPathsAreLeftAlone) {
   std::string out = "untouched";
-  for (std::string_view path : {"/", "/users", "/users/42", "/a.b/c..d/.e/f.", "/~user/-_"}) {
+  for (std::string_view path : {"/", "/users", "/users/42", "/a.b/c..d/e./f.", "/~user/-_",
+                                "/a-rather-long/path/with/many/segments/in/it.json"}) {
     EXPECT_EQ(normalize_path(path, out), PathForm::normal) << path;
   }
   EXPECT_EQ(out, "untouched");  // the common case writes nothing
+  // A segment that starts with a dot takes the exact check, and is normal too.
+  for (std::string_view path : {"/.well-known/x", "/a/.e", "/a/..b", "/a/.../b"}) {
+    EXPECT_EQ(normalize_path(path, out), PathForm::normal) << path;
+  }
 }
 
 TEST(NormalizePath, MergesRepeatedSlashesAndDropsTheTrailingOne) {
