@@ -63,6 +63,10 @@ struct BasicOptions {
   std::string public_dir = "public";
   /// How long stop() waits for in-flight requests and streams before closing them.
   std::chrono::milliseconds shutdown_timeout{10'000};
+  /// The body of the library's own answers (404, 405, 400/413/431 for a malformed or too large
+  /// request, 408, 500 for a throw, an HttpError, 426/403 for a refused upgrade): text, as
+  /// Pulsar, or JSON ({"error": "Not Found", "status": 404}) for an API.
+  ErrorFormat error_format = ErrorFormat::text;
 };
 
 using Options = BasicOptions<>;

@@ -2,6 +2,7 @@
 // Response and the helpers that build one, named as in Pulsar: json, text, html, file,
 // redirect, stream, sse, error, custom_response.
 
+#include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -105,6 +106,20 @@ Response error(int status, std::string message = {}, ResponseOptions options = {
 
 /// The wire form of one event ("event: ...\ndata: ...\n\n").
 std::string format_sse_event(const SseEvent& event);
+
+/// How the library writes its own answers: 404, 405, a malformed request's 4xx, 500 for a
+/// throw, an HttpError's status, a refused upgrade (Options::error_format).
+enum class ErrorFormat : std::uint8_t {
+  /// As Pulsar: the message (else the reason phrase) as text/plain;charset=utf-8.
+  text,
+  /// {"error": "<message, else the reason phrase>", "status": N} as application/json.
+  json,
+};
+
+namespace detail {
+/// An answer of the library's own: error(status, message) in `format`.
+Response library_error(int status, std::string message, ErrorFormat format);
+}  // namespace detail
 
 /// Thrown from handler code to answer with `status` and `message` (see error()).
 class HttpError : public std::runtime_error {

@@ -102,6 +102,7 @@ ServerConfig to_config(BasicOptions<T>&& options) {
   http.limits = options.limits;
   http.public_dir = std::move(options.public_dir);
   http.shutdown_timeout = options.shutdown_timeout;
+  http.error_format = options.error_format;
   if (options.websocket.active()) {
     config.endpoints.push_back(
         std::make_shared<TypedWsEndpoint<T>>(std::move(options.websocket)));

@@ -96,9 +96,10 @@ std::string read_file_range(int fd, std::uint64_t offset, std::uint64_t length) 
 
 Response App::Impl::materialize(Response response, Context& ctx,
                                 const http::RequestHead& head) {
-  detail::AppCore::refuse_unsafe_headers(response, ctx);
+  core.refuse_unsafe_headers(response, ctx);
   if (response.file_path) {
-    detail::OpenedFile opened = detail::open_file_response(std::move(response), head);
+    detail::OpenedFile opened =
+        detail::open_file_response(std::move(response), head, core.error_format());
     response = std::move(opened.response);
     if (opened.fd >= 0) {
       response.body = read_file_range(opened.fd, opened.offset, opened.length);
@@ -124,15 +125,16 @@ Response App::handle(const TestRequest& request) {
   http::RequestHead head;
   http::ParseResult parsed = http::parse_request_head(raw, impl_->limits, head);
   if (parsed.status != http::ParseStatus::complete) {
-    return error(parsed.status == http::ParseStatus::error ? parsed.error_status : 400);
+    return impl_->core.library_error(
+        parsed.status == http::ParseStatus::error ? parsed.error_status : 400);
   }
   std::string_view body(raw.data() + parsed.consumed, raw.size() - parsed.consumed);
   if (head.framing == http::BodyFraming::chunked) {
     http::ChunkedDecoder decoder(impl_->limits.max_body_bytes);
     auto decoded = decoder.decode(raw.data() + parsed.consumed, body.size());
     if (decoded.status != http::ChunkedDecoder::Status::complete) {
-      return error(decoded.status == http::ChunkedDecoder::Status::error ? decoded.error_status
-                                                                         : 400);
+      return impl_->core.library_error(
+          decoded.status == http::ChunkedDecoder::Status::error ? decoded.error_status : 400);
     }
     body = body.substr(0, decoded.decoded);
   } else {

@@ -69,7 +69,8 @@ std::optional<std::string> public_file_path(const std::string& dir, std::string_
 
 }  // namespace
 
-AppCore::AppCore(ServerConfig& config) : public_dir_(config.http.public_dir) {
+AppCore::AppCore(ServerConfig& config)
+    : public_dir_(config.http.public_dir), error_format_(config.http.error_format) {
   Scope root;
   for (auto& middleware : config.http.middlewares) {
     if (!middleware) throw StartError("a middleware is empty");
@@ -264,16 +265,18 @@ Task<Response> AppCore::run_route(Context& ctx) const {
 
 Task<Response> AppCore::run_upgrade(Context& ctx) const {
   const auto& endpoint = routes_[ctx.route_id_].endpoint;
-  if (auto refusal = check_handshake(ctx, *endpoint)) co_return std::move(*refusal);
+  if (auto refusal = check_handshake(ctx, error_format_)) co_return std::move(*refusal);
   UpgradeDecision decision = co_await endpoint->decide(ctx);
-  if (!decision.allowed) co_return error(403);
+  if (!decision.allowed) co_return library_error(403);
   co_return accept_upgrade(ctx, endpoint, std::move(decision));
 }
 
 Response AppCore::answer_unrouted(Context& ctx) const {
-  if (ctx.match_kind_ == kMalformedPath) return error(400, "Malformed percent-encoding in path");
+  if (ctx.match_kind_ == kMalformedPath) {
+    return library_error(400, "Malformed percent-encoding in path");
+  }
   if (ctx.match_kind_ == static_cast<std::uint8_t>(RouteTree::Match::Kind::method_not_allowed)) {
-    Response response = error(405);
+    Response response = library_error(405);
     response.headers.emplace_back("Allow", ctx.allow_);
     return response;
   }
@@ -285,7 +288,7 @@ Response AppCore::answer_unrouted(Context& ctx) const {
       return response;
     }
   }
-  return error(404);
+  return library_error(404);
 }
 
 namespace {
@@ -297,7 +300,7 @@ const std::pair<std::string, std::string>* first_unsafe(const Headers& headers) 
 }
 }  // namespace
 
-void AppCore::refuse_unsafe_headers(Response& response, Context& ctx) {
+void AppCore::refuse_unsafe_headers(Response& response, Context& ctx) const {
   // The response's own list is public, so headers may be pushed into it unchecked.
   // Context::add_response_header and set_cookie check what they add, but the context's list is
   // looked at too: a connection that could not write a head relies on this finding why.
@@ -308,14 +311,14 @@ void AppCore::refuse_unsafe_headers(Response& response, Context& ctx) {
       ": response header \"" + unsafe->first +
       "\" would break the header section (CR, LF or NUL, or ':' in its name)");
   ctx.response_headers_.clear();
-  response = error(500);
+  response = library_error(500);
 }
 
-Response AppCore::response_for_exception(const Context& ctx, std::exception_ptr failure) {
+Response AppCore::response_for_exception(const Context& ctx, std::exception_ptr failure) const {
   try {
     std::rethrow_exception(failure);
   } catch (const HttpError& e) {
-    return error(e.status(), e.what());
+    return library_error(e.status(), e.what());
   } catch (const std::exception& e) {
     log(std::string("Error in ") + std::string(ctx.method_name()) + " " +
         std::string(ctx.path()) + ": " + e.what());
@@ -323,7 +326,7 @@ Response AppCore::response_for_exception(const Context& ctx, std::exception_ptr 
     log(std::string("Error in ") + std::string(ctx.method_name()) + " " +
         std::string(ctx.path()) + ": unknown exception");
   }
-  return error(500);
+  return library_error(500);
 }
 
 }  // namespace pulsarcpp::detail

@@ -44,7 +44,12 @@ class AppCore {
   /// Headers put into Response::headers directly skip the setters' checks; one that would break
   /// the header section (CR, LF or NUL anywhere, ':' or nothing in a name) turns the response
   /// into a logged 500 without the context's additions. Run on every response.
-  static void refuse_unsafe_headers(Response& response, Context& ctx);
+  void refuse_unsafe_headers(Response& response, Context& ctx) const;
+  /// An answer of the library's own, in the configured ErrorFormat.
+  Response library_error(int status, std::string message = {}) const {
+    return detail::library_error(status, std::move(message), error_format_);
+  }
+  ErrorFormat error_format() const noexcept { return error_format_; }
   const std::string& public_dir() const noexcept { return public_dir_; }
   bool has_websockets() const noexcept { return !endpoint_ids_.empty(); }
 
@@ -74,7 +79,7 @@ class AppCore {
   /// Fills ctx.chain_ with the Next each middleware is handed (once per Context).
   void prepare_chain(Context& ctx) const;
   Task<Response> run_route(Context& ctx) const;
-  static Response response_for_exception(const Context& ctx, std::exception_ptr error);
+  Response response_for_exception(const Context& ctx, std::exception_ptr error) const;
   /// False when a parameter holds a malformed %-escape.
   static bool decode_params(Context& ctx, const std::vector<RouteParam>& raw);
   /// A match_kind_ beyond RouteTree's: the route matched but its parameters cannot be decoded.
@@ -91,6 +96,7 @@ class AppCore {
   std::deque<Middleware> middlewares_;
   Chain global_chain_;  // what a request that matched no route runs
   std::string public_dir_;
+  ErrorFormat error_format_;
 };
 
 }  // namespace pulsarcpp::detail

@@ -45,7 +45,8 @@ bool not_modified(const http::RequestHead& request, std::string_view etag, std::
 
 }  // namespace
 
-OpenedFile open_file_response(Response response, const http::RequestHead& request) {
+OpenedFile open_file_response(Response response, const http::RequestHead& request,
+                              ErrorFormat format) {
   OpenedFile result;
   const std::string path = *response.file_path;
   // O_NONBLOCK: opening a FIFO without a writer would otherwise block the loop; a regular
@@ -54,7 +55,7 @@ OpenedFile open_file_response(Response response, const http::RequestHead& reques
   struct stat info {};
   if (fd < 0 || ::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
     if (fd >= 0) ::close(fd);
-    result.response = error(404);
+    result.response = library_error(404, {}, format);
     return result;
   }
   const auto size = static_cast<std::uint64_t>(info.st_size);
@@ -73,7 +74,7 @@ OpenedFile open_file_response(Response response, const http::RequestHead& reques
       request.method == http::Method::get || request.method == http::Method::head;
   if (head.status == 200 && precondition_failed(request, etag, info.st_mtim.tv_sec)) {
     ::close(fd);
-    result.response = error(412);
+    result.response = library_error(412, {}, format);
     return result;
   }
   if (head.status == 200 && safe_method && not_modified(request, etag, info.st_mtim.tv_sec)) {
@@ -96,7 +97,7 @@ OpenedFile open_file_response(Response response, const http::RequestHead& reques
     http::RangeResult evaluated = http::evaluate_range(range, size);
     if (evaluated.kind == http::RangeResult::Kind::unsatisfiable) {
       ::close(fd);
-      Response refused = error(416);
+      Response refused = library_error(416, {}, format);
       refused.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
       result.response = std::move(refused);
       return result;

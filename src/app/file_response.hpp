@@ -18,6 +18,7 @@ struct OpenedFile {
 };
 
 /// `response` is a file() response (file_path set). Never throws for I/O problems.
-OpenedFile open_file_response(Response response, const http::RequestHead& request);
+OpenedFile open_file_response(Response response, const http::RequestHead& request,
+                              ErrorFormat format);
 
 }  // namespace pulsarcpp::detail

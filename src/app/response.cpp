@@ -160,6 +160,15 @@ Response error(int status, std::string message, ResponseOptions options) {
   return custom_response(std::move(message), "text/plain;charset=utf-8", std::move(options));
 }
 
+Response detail::library_error(int status, std::string message, ErrorFormat format) {
+  if (format == ErrorFormat::text) return error(status, std::move(message));
+  if (message.empty()) {
+    const std::string_view reason = http::reason_phrase(status);
+    message = reason.empty() ? "Unknown Error" : std::string(reason);
+  }
+  return json({{"error", message}, {"status", status}}, {.status = status});
+}
+
 namespace {
 void append_field(std::string& out, std::string_view field, std::string_view value) {
   out.append(field).append(": ").append(value).push_back('\n');

@@ -329,7 +329,7 @@ void HttpConnection::queue_response(Response response) {
   // The headers of a plain response are checked as its head is written; the others' before
   // their own paths take over.
   const bool plain = !response.upgrade && !response.file_path && !response.body_stream;
-  if (!plain) AppCore::refuse_unsafe_headers(response, context_);
+  if (!plain) ctx_.app->refuse_unsafe_headers(response, context_);
   if (response.upgrade && response.status == 101) return queue_upgrade(std::move(response));
   if (response.file_path) return queue_file(std::move(response));
   if (response.body_stream) return queue_stream(std::move(response));
@@ -343,7 +343,7 @@ void HttpConnection::queue_response(Response response) {
                             context_.response_headers(), framing, date_line(),
                             connection_header())) {
     // It finds the header that failed the same check, logs it and puts a plain 500 in place.
-    AppCore::refuse_unsafe_headers(response, context_);
+    ctx_.app->refuse_unsafe_headers(response, context_);
     return queue_response(std::move(response));
   }
   if (may_have_body && !head) output_.append(response.body);
@@ -359,7 +359,7 @@ void HttpConnection::append_checked_head(const Response& response, HeadFraming f
 }
 
 void HttpConnection::queue_file(Response response) {
-  OpenedFile opened = open_file_response(std::move(response), head_);
+  OpenedFile opened = open_file_response(std::move(response), head_, ctx_.app->error_format());
   if (opened.fd < 0) return queue_response(std::move(opened.response));
   append_checked_head(opened.response, {HeadFraming::Kind::length, opened.length},
                       connection_header());
@@ -456,7 +456,7 @@ void HttpConnection::hand_off_to_websocket() {
 
 void HttpConnection::queue_protocol_error(int status) {
   keep_alive_ = false;
-  append_error_response(output_, status, date_line());
+  append_error_response(output_, status, date_line(), ctx_.app->error_format());
 }
 
 ConnectionHeader HttpConnection::connection_header() const noexcept {

@@ -115,18 +115,20 @@ bool append_response_head(std::string& out, int status, const Headers& headers,
   return true;
 }
 
-void append_error_response(std::string& out, int status, std::string_view date_line) {
+void append_error_response(std::string& out, int status, std::string_view date_line,
+                           ErrorFormat format) {
   const std::string_view status_line = http::status_line(status);
-  const std::string_view reason = http::reason_phrase(status);
-  const net::Decimal length(reason.size());
+  const Response answer = library_error(status, {}, format);
+  const std::string_view type = answer.header("Content-Type").value_or("text/plain");
+  const net::Decimal length(answer.body.size());
   net::append_sized(out, [&](auto& sink) {
     put_status_line(sink, status, status_line);
-    put_field(sink, "Content-Type", "text/plain;charset=utf-8");
+    put_field(sink, "Content-Type", type);
     put_field(sink, "Content-Length", length.view());
     sink.put(date_line);
     put_field(sink, "Connection", "close");
     sink.put("\r\n");
-    sink.put(reason);
+    sink.put(answer.body);
   });
 }
 

@@ -31,6 +31,7 @@ bool append_response_head(std::string& out, int status, const Headers& headers,
 
 /// A complete short answer for protocol errors (400, 408, 413, 414, 431, 501, 505): the reason
 /// phrase as a text body, and Connection: close.
-void append_error_response(std::string& out, int status, std::string_view date_line);
+void append_error_response(std::string& out, int status, std::string_view date_line,
+                           ErrorFormat format);
 
 }  // namespace pulsarcpp::detail

@@ -17,8 +17,9 @@ std::string joined_header(const Context& ctx, std::string_view name) {
   return joined;
 }
 
-Response refuse(int status, std::string_view header = {}, std::string_view value = {}) {
-  Response response = error(status);
+Response refuse(ErrorFormat format, int status, std::string_view header = {},
+               std::string_view value = {}) {
+  Response response = library_error(status, {}, format);
   if (!header.empty()) response.headers.emplace_back(header, value);
   return response;
 }
@@ -38,18 +39,17 @@ ws::DeflateOptions deflate_options(const PerMessageDeflate& options) {
 
 }  // namespace
 
-std::optional<Response> check_handshake(const Context& ctx, const WsEndpoint& endpoint) {
-  (void)endpoint;
-  if (ctx.method() != http::Method::get) return refuse(405, "Allow", "GET");
+std::optional<Response> check_handshake(const Context& ctx, ErrorFormat format) {
+  if (ctx.method() != http::Method::get) return refuse(format, 405, "Allow", "GET");
   if (!http::has_token(joined_header(ctx, "upgrade"), "websocket")) {
-    return refuse(426, "Upgrade", "websocket");
+    return refuse(format, 426, "Upgrade", "websocket");
   }
-  if (!http::has_token(joined_header(ctx, "connection"), "upgrade")) return refuse(400);
-  if (ctx.request_head().version_minor == 0) return refuse(400);
+  if (!http::has_token(joined_header(ctx, "connection"), "upgrade")) return refuse(format, 400);
+  if (ctx.request_head().version_minor == 0) return refuse(format, 400);
   if (ctx.header("sec-websocket-version") != "13") {
-    return refuse(426, "Sec-WebSocket-Version", "13");
+    return refuse(format, 426, "Sec-WebSocket-Version", "13");
   }
-  if (!ws::is_valid_client_key(ctx.header("sec-websocket-key"))) return refuse(400);
+  if (!ws::is_valid_client_key(ctx.header("sec-websocket-key"))) return refuse(format, 400);
   return std::nullopt;
 }
 

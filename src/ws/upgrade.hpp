@@ -24,7 +24,7 @@ struct UpgradeTicket {
 /// The refusal for a request that is not a valid opening handshake, or nullopt:
 /// 405 (not GET), 426 with Upgrade (no upgrade headers), 426 with Sec-WebSocket-Version: 13
 /// (another version), 400 (no Connection: upgrade, a bad key, HTTP/1.0).
-std::optional<Response> check_handshake(const Context& ctx, const WsEndpoint& endpoint);
+std::optional<Response> check_handshake(const Context& ctx, ErrorFormat format);
 
 /// The 101 answer for an allowed upgrade.
 Response accept_upgrade(const Context& ctx, std::shared_ptr<const WsEndpoint> endpoint,

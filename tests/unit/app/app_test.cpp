@@ -565,6 +565,56 @@ TEST(AppCoroutineTest, MiddlewareAndHandlerBothSuspend) {
   EXPECT_EQ(order, (std::vector<std::string>{"before", "handler", "after"}));
 }
 
+// ---- The library's own answers in JSON ----
+
+TEST(AppErrorFormatTest, LibraryAnswersAreJsonWhenAsked) {
+  App app({.routes = {router::get("/", ok),
+                      router::get("/throw", [](Context&) -> Response { throw std::runtime_error("x"); }),
+                      router::get("/refuse", [](Context&) -> Response { throw HttpError(403, "no \"way\""); }),
+                      router::get("/file", [](Context&) { return file("/nonexistent/file.txt"); }),
+                      router::post("/json", [](Context& ctx) { return json(ctx.json()); })},
+           .error_format = ErrorFormat::json});
+  const auto expect_json = [&app](TestRequest request, int status, std::string body) {
+    Response r = app.handle(request);
+    EXPECT_EQ(r.status, status) << request.target;
+    EXPECT_EQ(r.header("Content-Type"), "application/json") << request.target;
+    EXPECT_EQ(r.body, body) << request.target;
+    return r;
+  };
+  expect_json({.target = "/nope"}, 404, R"({"error":"Not Found","status":404})");
+  Response wrong = expect_json({.method = "DELETE"}, 405, R"({"error":"Method Not Allowed","status":405})");
+  EXPECT_EQ(wrong.header("Allow"), "GET, HEAD");
+  expect_json({.target = "/throw"}, 500, R"({"error":"Internal Server Error","status":500})");
+  expect_json({.target = "/refuse"}, 403, R"({"error":"no \"way\"","status":403})");
+  expect_json({.target = "/file"}, 404, R"({"error":"Not Found","status":404})");
+  expect_json({.method = "POST", .target = "/json", .body = "{"}, 400,
+              R"({"error":"Invalid JSON body","status":400})");
+  expect_json({.target = "/%zz"}, 400, R"({"error":"Malformed percent-encoding in path","status":400})");
+  expect_json({.target = "/", .headers = {{"Bad Header", "x"}}}, 400,
+              R"({"error":"Bad Request","status":400})");
+  // A handler's own error() is the handler's business: text, as it asked.
+  App text_app({.routes = {router::get("/", [](Context&) { return error(418); })},
+                .error_format = ErrorFormat::json});
+  EXPECT_EQ(text_app.handle({}).header("Content-Type"), "text/plain;charset=utf-8");
+}
+
+TEST(AppErrorFormatTest, RefusedUpgradesAreJsonWhenAsked) {
+  App app(BasicOptions<std::monostate>{
+      .websocket = {.open = [](auto&) {},
+                    .options = {.can_upgrade = [](Context& ctx) { return !ctx.query("deny"); }}},
+      .error_format = ErrorFormat::json});
+  Response plain = app.handle({.target = "/ws"});
+  EXPECT_EQ(plain.status, 426);
+  EXPECT_EQ(plain.body, R"({"error":"Upgrade Required","status":426})");
+  const Headers handshake = {{"Upgrade", "websocket"},
+                             {"Connection", "Upgrade"},
+                             {"Sec-WebSocket-Version", "13"},
+                             {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}};
+  Response denied = app.handle({.target = "/ws?deny=1", .headers = handshake});
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_EQ(denied.body, R"({"error":"Forbidden","status":403})");
+}
+
 // ---- Configuration errors ----
 
 TEST(AppConfigTest, DuplicateRouteIsAStartError) {

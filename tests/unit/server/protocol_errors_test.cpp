@@ -129,6 +129,30 @@ TEST_F(ProtocolErrorTest, UnknownExpectationIs417) {
                   417);
 }
 
+TEST(ProtocolErrorJsonTest, RejectionsAreJsonWhenAsked) {
+  Options options = small_limits();
+  options.error_format = ErrorFormat::json;
+  TestServer server{std::move(options)};
+  const auto answer = [&server](const std::string& request) {
+    RawClient client(server.port());
+    client.send(request);
+    auto r = client.read_response();
+    EXPECT_TRUE(r) << request.substr(0, 40);
+    return r;
+  };
+  auto garbage = answer("HELLO\r\n\r\n");
+  ASSERT_TRUE(garbage);
+  EXPECT_EQ(garbage->status, 400);
+  EXPECT_EQ(garbage->header("Content-Type"), "application/json");
+  EXPECT_EQ(garbage->body, R"({"error":"Bad Request","status":400})");
+  auto large = answer("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 65\r\n\r\n");
+  ASSERT_TRUE(large);
+  EXPECT_EQ(large->body, R"({"error":"Payload Too Large","status":413})");
+  auto missing = answer(get_request("/missing"));
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->body, R"({"error":"Not Found","status":404})");
+}
+
 TEST_F(ProtocolErrorTest, ServerKeepsServingAfterARejection) {
   expect_rejected("GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505);
   RawClient client(server.port());

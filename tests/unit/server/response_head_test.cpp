@@ -144,7 +144,7 @@ TEST(ResponseHead, ALongHeadIsWrittenEveryTime) {
 
 TEST(ErrorResponse, IsCompleteAndCloses) {
   std::string out;
-  append_error_response(out, 431, kDateLine);
+  append_error_response(out, 431, kDateLine, ErrorFormat::text);
   EXPECT_EQ(out,
             "HTTP/1.1 431 Request Header Fields Too Large\r\n"
             "Content-Type: text/plain;charset=utf-8\r\n"
@@ -153,6 +153,19 @@ TEST(ErrorResponse, IsCompleteAndCloses) {
             "Connection: close\r\n"
             "\r\n"
             "Request Header Fields Too Large");
+}
+
+TEST(ErrorResponse, InJsonWhenAsked) {
+  std::string out;
+  append_error_response(out, 400, kDateLine, ErrorFormat::json);
+  EXPECT_EQ(out,
+            "HTTP/1.1 400 Bad Request\r\n"
+            "Content-Type: application/json\r\n"
+            "Content-Length: 36\r\n"
+            "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+            "Connection: close\r\n"
+            "\r\n"
+            "{\"error\":\"Bad Request\",\"status\":400}");
 }
 
 }  // namespace
