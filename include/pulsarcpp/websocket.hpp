@@ -243,7 +243,8 @@ struct WebSocketBehavior {
   WsHandler<void(WebSocket<T>&)> drain = {};
   WsHandler<void(WebSocket<T>&, std::string_view data)> ping = {};
   WsHandler<void(WebSocket<T>&, std::string_view data)> pong = {};
-  /// A handler threw; the socket is then closed with 1011 (Bun would end the process).
+  /// A handler threw; the socket is then closed with 1011 (Bun would end the process). Without
+  /// one, the error is logged; with one, it is this handler's to report.
   WsHandler<void(WebSocket<T>&, std::exception_ptr)> error = {};
   UpgradeOptions<T> options = {};
 

@@ -224,18 +224,22 @@ void WsConnection::call_handler(Call&& call) {
     call();
   } catch (...) {
     auto error = std::current_exception();
-    try {
-      std::rethrow_exception(error);
-    } catch (const std::exception& e) {
-      log(std::string("WebSocket handler error on ") + endpoint_->settings().path + ": " +
-          e.what());
-    } catch (...) {
-      log("WebSocket handler error on " + endpoint_->settings().path + ": unknown exception");
-    }
-    try {
-      endpoint_->on_error(*socket_, error);
-    } catch (...) {
-      log("WebSocket error handler threw on " + endpoint_->settings().path);
+    // Reported once: to the endpoint's error handler when it has one, else to the log.
+    if (endpoint_->has_error_handler()) {
+      try {
+        endpoint_->on_error(*socket_, error);
+      } catch (...) {
+        log("WebSocket error handler threw on " + endpoint_->settings().path);
+      }
+    } else {
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        log(std::string("WebSocket handler error on ") + endpoint_->settings().path + ": " +
+            e.what());
+      } catch (...) {
+        log("WebSocket handler error on " + endpoint_->settings().path + ": unknown exception");
+      }
     }
     // Only this connection pays for its handler's failure. A close handler that throws runs
     // while the connection is already closed: failing again would call it again, without end.

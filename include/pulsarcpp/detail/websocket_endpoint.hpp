@@ -46,6 +46,7 @@ class WsEndpoint {
   virtual void on_pong(WebSocketBase& socket, std::string_view data) const = 0;
   virtual void on_error(WebSocketBase& socket, std::exception_ptr error) const = 0;
   virtual bool has_drain() const noexcept = 0;
+  virtual bool has_error_handler() const noexcept = 0;
 
  private:
   WsSettings settings_;
@@ -98,6 +99,7 @@ class TypedWsEndpoint final : public WsEndpoint {
     if (behavior_.error) behavior_.error(typed(socket), error);
   }
   bool has_drain() const noexcept override { return static_cast<bool>(behavior_.drain); }
+  bool has_error_handler() const noexcept override { return static_cast<bool>(behavior_.error); }
 
  private:
   // Every socket of this endpoint was made as a WebSocket<T> by decide().

@@ -909,6 +909,31 @@ TEST(WebSocketApiTest, ThrowingOpenHandlerClosesWith1011) {
   EXPECT_EQ(log.events()[0], "error");
 }
 
+TEST(WebSocketApiTest, AHandlerErrorIsReportedOnce) {
+  for (const bool error_handler : {false, true}) {
+    EventLog log;
+    Behavior behavior{.open = [&](WS&) { throw std::runtime_error("no"); }, .close = log_close(log)};
+    if (error_handler) behavior.error = [&](WS&, std::exception_ptr) { log.add("error"); };
+    testing::internal::CaptureStdout();
+    {
+      TestServer server(with(std::move(behavior)));
+      WsClient client(server.port());
+      ASSERT_TRUE(client.open());
+      auto close = client.next_data();
+      ASSERT_TRUE(close && close->is_close());
+      ASSERT_TRUE(log.wait_size(error_handler ? 2 : 1));
+    }
+    const std::string out = testing::internal::GetCapturedStdout();
+    std::size_t reports = 0;
+    for (std::size_t at = out.find("WebSocket handler error"); at != std::string::npos;
+         at = out.find("WebSocket handler error", at + 1)) {
+      ++reports;
+    }
+    // The error handler is told; only without one does the log say it.
+    EXPECT_EQ(reports, error_handler ? 0u : 1u) << out;
+  }
+}
+
 TEST(WebSocketApiTest, ThrowingCloseHandlerRunsOnceAndIsReported) {
   EventLog log;
   TestServer server(with({
