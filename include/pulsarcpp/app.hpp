@@ -34,12 +34,16 @@ class App {
   App& operator=(App&&) noexcept;
 
   /// Runs the request through middleware and routes, driving coroutines (offload, sleep_for)
-  /// to completion, and returns the final response as the server would send it: files are read
-  /// into the body (with 304/206/416/404 applied), streams collected, HEAD bodies removed.
-  /// The request is parsed as on the wire, so malformed ones get the server's 4xx answer.
-  /// A WebSocket upgrade answers 101 with its headers (can_upgrade and upgrade ran); no
-  /// socket is opened.
+  /// to completion, and returns the response as a client reads it: written by the server's
+  /// own response code (the head with Content-Length or Transfer-Encoding, Date and Connection;
+  /// files with 304/206/416/404 applied; streams to their end; no body for HEAD, 204 or 304)
+  /// and read back, the body dechunked. The request is parsed as on the wire, so malformed
+  /// ones get the server's 4xx answer. A WebSocket upgrade answers 101 with its headers
+  /// (can_upgrade and upgrade ran); no socket is opened.
   Response handle(const TestRequest& request);
+  /// The same answer as the bytes a client receives, head and body as sent (chunked stays
+  /// chunked).
+  std::string handle_bytes(const TestRequest& request);
 
  private:
   struct Impl;

@@ -5,10 +5,14 @@
 #include "app/app_core.hpp"
 #include "app/detached.hpp"
 #include "app/file_response.hpp"
+#include "app/wire_response.hpp"
+#include "http/date_cache.hpp"
 #include "http/chunked_decoder.hpp"
 #include "http/parser.hpp"
 #include "net/event_loop.hpp"
 #include "net/worker_pool.hpp"
+#include "server/response_head.hpp"
+#include "server/response_writer.hpp"
 #include "server/runtime.hpp"
 
 namespace pulsarcpp {
@@ -19,6 +23,7 @@ struct App::Impl {
   http::ParserLimits limits;
   net::EventLoop loop;
   std::unique_ptr<net::WorkerPool> pool;
+  http::DateCache date;
 
   explicit Impl(detail::ServerConfig&& server_config)
       : config(std::move(server_config)),
@@ -26,38 +31,75 @@ struct App::Impl {
         limits{config.http.limits.max_head_bytes, config.http.limits.max_header_count,
                config.http.limits.max_body_bytes} {}
 
-  // Runs the loop on this thread until `done` is set (offload and sleep_for resume through it).
+  // Runs the loop on this thread until the task is done (offload and sleep_for resume
+  // through it).
   template <class T>
   T drive(Task<T> task) {
+    std::optional<T> result;
+    run_to_end(std::move(task), [&result](T value) { result.emplace(std::move(value)); },
+               [&result] { return result.has_value(); });
+    return std::move(*result);
+  }
+  void drive(Task<void> task) {
+    bool done = false;
+    run_to_end(std::move(task), [&done] { done = true; }, [&done] { return done; });
+  }
+  template <class Work, class OnDone, class IsDone>
+  void run_to_end(Work task, OnDone on_done, IsDone is_done) {
     if (!pool) pool = std::make_unique<net::WorkerPool>(2);
     net::EventLoop* previous = net::EventLoop::current();
     loop.make_current();
     detail::set_thread_worker_pool(pool.get());
-    std::optional<T> result;
-    detail::run_detached(std::move(task), [&result](T value) { result.emplace(std::move(value)); });
-    while (!result) loop.run_once(-1);
+    detail::run_detached(std::move(task), std::move(on_done));
+    while (!is_done()) loop.run_once(-1);
     detail::set_thread_worker_pool(nullptr);
     if (previous) previous->make_current();
-    return std::move(*result);
   }
 
-  Task<std::string> collect(std::shared_ptr<AsyncGenerator<std::string>> stream) {
-    std::string body;
+  // Appends the pieces of a streamed body to `out` as the connection sends them: chunked, or
+  // as they are for HTTP/1.0. A failed stream ends without its last chunk, as on a socket.
+  Task<void> pump(std::shared_ptr<AsyncGenerator<std::string>> stream, bool chunked,
+                  std::string& out, std::string path) {
     try {
       for (;;) {
         std::optional<std::string> piece = co_await stream->next();
         if (!piece) break;
-        body += *piece;
+        if (piece->empty()) continue;  // an empty chunk would end a chunked body
+        if (chunked) {
+          detail::append_chunk(out, *piece);
+        } else {
+          out.append(*piece);
+        }
       }
     } catch (const std::exception& e) {
-      log(std::string("Error in stream: ") + e.what());
+      log("Error in stream of " + path + ": " + e.what());
+      co_return;
     } catch (...) {
-      log("Error in stream: unknown exception");
+      log("Error in stream of " + path + ": unknown exception");
+      co_return;
     }
-    co_return body;
+    if (chunked) out.append(detail::kLastChunk);
   }
 
-  Response materialize(Response response, Context& ctx, const http::RequestHead& head);
+  // Appends what follows a written head, as the connection would send it after the head.
+  void send_rest(detail::BodyToFollow rest, std::string& out, const Context& ctx) {
+    switch (rest.kind) {
+      case detail::BodyToFollow::Kind::none:
+      case detail::BodyToFollow::Kind::upgrade:  // no socket to become a WebSocket here
+        return;
+      case detail::BodyToFollow::Kind::file:
+        out.append(read_file_range(rest.file.fd, rest.file.offset, rest.file.length));
+        ::close(rest.file.fd);
+        return;
+      case detail::BodyToFollow::Kind::stream:
+        drive(pump(std::move(rest.stream), rest.chunked, out, std::string(ctx.path())));
+        return;
+    }
+  }
+
+  std::string_view date_line() { return date.line(loop.now_ms()); }
+
+  static std::string read_file_range(int fd, std::uint64_t offset, std::uint64_t length);
 };
 
 namespace {
@@ -80,7 +122,9 @@ std::string serialize(const TestRequest& request) {
   return raw;
 }
 
-std::string read_file_range(int fd, std::uint64_t offset, std::uint64_t length) {
+}  // namespace
+
+std::string App::Impl::read_file_range(int fd, std::uint64_t offset, std::uint64_t length) {
   std::string body(length, '\0');
   std::size_t done = 0;
   while (done < length) {
@@ -92,49 +136,30 @@ std::string read_file_range(int fd, std::uint64_t offset, std::uint64_t length) 
   return body;
 }
 
-}  // namespace
-
-Response App::Impl::materialize(Response response, Context& ctx,
-                                const http::RequestHead& head) {
-  core.refuse_unsafe_headers(response, ctx);
-  if (response.file_path) {
-    detail::OpenedFile opened =
-        detail::open_file_response(std::move(response), head, core.error_format());
-    response = std::move(opened.response);
-    if (opened.fd >= 0) {
-      response.body = read_file_range(opened.fd, opened.offset, opened.length);
-      ::close(opened.fd);
-    }
-  } else if (response.body_stream) {
-    auto stream = std::move(response.body_stream);
-    if (head.method != http::Method::head) response.body = drive(collect(std::move(stream)));
-  }
-  response.upgrade.reset();  // no socket to become a WebSocket here
-  for (const auto& header : ctx.response_headers()) response.headers.push_back(header);
-  if (detail::AppCore::omits_body(ctx)) response.body.clear();
-  return response;
-}
-
 App::App(detail::ServerConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
 App::~App() = default;
 App::App(App&&) noexcept = default;
 App& App::operator=(App&&) noexcept = default;
 
-Response App::handle(const TestRequest& request) {
+std::string App::handle_bytes(const TestRequest& request) {
   std::string raw = serialize(request);
   http::RequestHead head;
+  std::string out;
+  const auto refuse = [&](int status) {
+    detail::append_error_response(out, status, impl_->date_line(), impl_->core.error_format());
+    return out;
+  };
   http::ParseResult parsed = http::parse_request_head(raw, impl_->limits, head);
   if (parsed.status != http::ParseStatus::complete) {
-    return impl_->core.library_error(
-        parsed.status == http::ParseStatus::error ? parsed.error_status : 400);
+    return refuse(parsed.status == http::ParseStatus::error ? parsed.error_status : 400);
   }
   std::string_view body(raw.data() + parsed.consumed, raw.size() - parsed.consumed);
   if (head.framing == http::BodyFraming::chunked) {
     http::ChunkedDecoder decoder(impl_->limits.max_body_bytes);
     auto decoded = decoder.decode(raw.data() + parsed.consumed, body.size());
     if (decoded.status != http::ChunkedDecoder::Status::complete) {
-      return impl_->core.library_error(
-          decoded.status == http::ChunkedDecoder::Status::error ? decoded.error_status : 400);
+      return refuse(decoded.status == http::ChunkedDecoder::Status::error ? decoded.error_status
+                                                                         : 400);
     }
     body = body.substr(0, decoded.decoded);
   } else {
@@ -144,7 +169,15 @@ Response App::handle(const TestRequest& request) {
   impl_->core.begin(ctx, head, body, request.remote_address, 0, nullptr);
   Response response = impl_->core.can_run_sync(ctx) ? impl_->core.run_sync(ctx)
                                                     : impl_->drive(impl_->core.run(ctx));
-  return impl_->materialize(std::move(response), ctx, head);
+  bool keep_alive = head.keep_alive;
+  detail::BodyToFollow rest = detail::write_response(out, std::move(response), ctx, impl_->core,
+                                                     head, impl_->date_line(), keep_alive);
+  impl_->send_rest(std::move(rest), out, ctx);
+  return out;
+}
+
+Response App::handle(const TestRequest& request) {
+  return detail::read_wire_response(handle_bytes(request), http::iequals(request.method, "HEAD"));
 }
 
 }  // namespace pulsarcpp

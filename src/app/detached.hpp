@@ -31,4 +31,10 @@ Detached run_detached(Task<T> task, Done done) {
   done(co_await std::move(task));
 }
 
+template <class Done>
+Detached run_detached(Task<void> task, Done done) {
+  co_await std::move(task);
+  done();
+}
+
 }  // namespace pulsarcpp::detail

@@ -4,9 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cassert>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <limits>
 
@@ -16,6 +14,7 @@
 #include "net/socket_io.hpp"
 #include "pulsarcpp/http/status.hpp"
 #include "server/response_head.hpp"
+#include "server/response_writer.hpp"
 #include "server/ws_connection.hpp"
 
 namespace pulsarcpp::detail {
@@ -31,27 +30,6 @@ constexpr std::size_t kStreamHighWater = 64 * 1024;
 constexpr std::size_t kSendfileSlice = 1024 * 1024;
 // How long a closing connection reads what the client still sends, waiting for its FIN.
 constexpr std::int64_t kLingerMs = 2'000;
-
-void append_chunk(std::string& out, std::string_view data) {
-  char size[20];
-  auto end = std::to_chars(size, size + sizeof size, data.size(), 16).ptr;
-  out.append(size, end).append("\r\n").append(data).append("\r\n");
-}
-
-// RFC 9110 §8.6: a HEAD response may state only the length a GET would have had. That is the
-// application's own Content-Length when it gave one, else the body's when the handler produced
-// one (a GET route answering HEAD does); an empty body says nothing, so no length is sent.
-HeadFraming head_framing(const Response& response) {
-  if (const auto stated = response.header("Content-Length")) {
-    std::uint64_t length = 0;
-    const auto [end, ec] = std::from_chars(stated->data(), stated->data() + stated->size(), length);
-    if (ec == std::errc{} && end == stated->data() + stated->size()) {
-      return {HeadFraming::Kind::length, length};
-    }
-  }
-  if (response.body.empty()) return {HeadFraming::Kind::none, 0};
-  return {HeadFraming::Kind::length, response.body.size()};
-}
 
 }  // namespace
 
@@ -326,68 +304,26 @@ void HttpConnection::finish_async(Response response) {
 }
 
 void HttpConnection::queue_response(Response response) {
-  // The headers of a plain response are checked as its head is written; the others' before
-  // their own paths take over.
-  const bool plain = !response.upgrade && !response.file_path && !response.body_stream;
-  if (!plain) ctx_.app->refuse_unsafe_headers(response, context_);
-  if (response.upgrade && response.status == 101) return queue_upgrade(std::move(response));
-  if (response.file_path) return queue_file(std::move(response));
-  if (response.body_stream) return queue_stream(std::move(response));
-  const bool may_have_body = http::status_allows_body(response.status);
-  const bool head = AppCore::omits_body(context_);
-  const HeadFraming framing = !may_have_body ? HeadFraming{HeadFraming::Kind::none, 0}
-                              : head         ? head_framing(response)
-                                             : HeadFraming{HeadFraming::Kind::length,
-                                                           response.body.size()};
-  if (!append_response_head(output_, response.status, response.headers,
-                            context_.response_headers(), framing, date_line(),
-                            connection_header())) {
-    // It finds the header that failed the same check, logs it and puts a plain 500 in place.
-    ctx_.app->refuse_unsafe_headers(response, context_);
-    return queue_response(std::move(response));
+  BodyToFollow rest = write_response(output_, std::move(response), context_, *ctx_.app, head_,
+                                     date_line(), keep_alive_);
+  switch (rest.kind) {
+    case BodyToFollow::Kind::none:
+      return;
+    case BodyToFollow::Kind::file:
+      file_fd_ = rest.file.fd;
+      file_offset_ = static_cast<off_t>(rest.file.offset);
+      file_remaining_ = rest.file.length;
+      return;
+    case BodyToFollow::Kind::stream:
+      stream_running_ = true;
+      stream_chunked_ = rest.chunked;
+      stream_task_ = pump_stream(std::move(rest.stream));
+      stream_task_.handle().resume();
+      return;
+    case BodyToFollow::Kind::upgrade:
+      upgrade_ = std::move(rest.upgrade);
+      return;
   }
-  if (may_have_body && !head) output_.append(response.body);
-}
-
-// For responses whose headers AppCore::refuse_unsafe_headers() has let through already.
-void HttpConnection::append_checked_head(const Response& response, HeadFraming framing,
-                                         ConnectionHeader connection) {
-  [[maybe_unused]] const bool written =
-      append_response_head(output_, response.status, response.headers,
-                           context_.response_headers(), framing, date_line(), connection);
-  assert(written);
-}
-
-void HttpConnection::queue_file(Response response) {
-  OpenedFile opened = open_file_response(std::move(response), head_, ctx_.app->error_format());
-  if (opened.fd < 0) return queue_response(std::move(opened.response));
-  append_checked_head(opened.response, {HeadFraming::Kind::length, opened.length},
-                      connection_header());
-  if (AppCore::omits_body(context_) || opened.length == 0) {
-    ::close(opened.fd);
-    return;
-  }
-  file_fd_ = opened.fd;
-  file_offset_ = static_cast<off_t>(opened.offset);
-  file_remaining_ = opened.length;
-}
-
-void HttpConnection::queue_stream(Response response) {
-  // A 204 (how an event stream tells EventSource to stop) or 304 has no body to stream: the
-  // generator is dropped without running.
-  const bool has_body = http::status_allows_body(response.status);
-  // HTTP/1.0 has no chunked coding: the body ends when the connection does.
-  const bool chunked = head_.version_minor >= 1;
-  if (has_body && !chunked) keep_alive_ = false;
-  const HeadFraming::Kind kind = !has_body ? HeadFraming::Kind::none
-                                 : chunked ? HeadFraming::Kind::chunked
-                                           : HeadFraming::Kind::until_close;
-  append_checked_head(response, {kind, 0}, connection_header());
-  if (!has_body || AppCore::omits_body(context_)) return;
-  stream_running_ = true;
-  stream_chunked_ = chunked;
-  stream_task_ = pump_stream(std::move(response.body_stream));
-  stream_task_.handle().resume();
 }
 
 Task<void> HttpConnection::pump_stream(std::shared_ptr<AsyncGenerator<std::string>> generator) {
@@ -424,18 +360,11 @@ Task<void> HttpConnection::pump_stream(std::shared_ptr<AsyncGenerator<std::strin
   if (failed) {
     keep_alive_ = false;
   } else if (stream_chunked_) {
-    output_.append("0\r\n\r\n");
+    output_.append(kLastChunk);
   }
   // Further pipelined requests are handled from flush(), once this frame has finished.
   resume_requests_ = true;
   ctx_.loop.schedule_flush(*this);
-}
-
-void HttpConnection::queue_upgrade(Response response) {
-  append_checked_head(response, {HeadFraming::Kind::none, 0},
-                      {.keep_alive = true, .http10 = false, .upgrade = true});
-  upgrade_ = std::move(response.upgrade);
-  keep_alive_ = false;  // no more HTTP requests on this socket
 }
 
 void HttpConnection::hand_off_to_websocket() {

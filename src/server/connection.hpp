@@ -67,12 +67,7 @@ class HttpConnection final : public net::IoHandler,
   std::string_view date_line() noexcept;
   void finish_async(Response response);
   void queue_response(Response response);
-  void append_checked_head(const Response& response, HeadFraming framing,
-                           ConnectionHeader connection);
-  void queue_file(Response response);
-  void queue_stream(Response response);
   void queue_protocol_error(int status);
-  void queue_upgrade(Response response);
   void hand_off_to_websocket();
   Task<void> pump_stream(std::shared_ptr<AsyncGenerator<std::string>> generator);
   bool send_output();

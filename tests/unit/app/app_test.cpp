@@ -262,9 +262,11 @@ TEST(AppResponseHeadersTest, AddResponseHeaderKeepsTheHandlersOwn) {
              return text("ok", {.headers = {{"Vary", "Accept"}}});
            })}});
   Response r = app.handle({});
-  ASSERT_EQ(r.headers.size(), 3u);
-  EXPECT_EQ(r.headers[1], (std::pair<std::string, std::string>{"Vary", "Accept"}));
-  EXPECT_EQ(r.headers[2], (std::pair<std::string, std::string>{"Vary", "Cookie"}));
+  Headers vary;
+  for (const auto& header : r.headers) {
+    if (header.first == "Vary") vary.push_back(header);
+  }
+  EXPECT_EQ(vary, (Headers{{"Vary", "Accept"}, {"Vary", "Cookie"}}));  // the handler's first
 }
 
 TEST(AppResponseHeadersTest, UnsafeHeadersBecomeA500) {
