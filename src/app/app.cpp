@@ -88,8 +88,8 @@ struct App::Impl {
       case detail::BodyToFollow::Kind::upgrade:  // no socket to become a WebSocket here
         return;
       case detail::BodyToFollow::Kind::file:
-        out.append(read_file_range(rest.file.fd, rest.file.offset, rest.file.length));
-        ::close(rest.file.fd);
+        out.append(read_file_range(rest.file_fd, rest.file_offset, rest.file_length));
+        ::close(rest.file_fd);
         return;
       case detail::BodyToFollow::Kind::stream:
         drive(pump(std::move(rest.stream), rest.chunked, out, std::string(ctx.path())));
@@ -170,8 +170,8 @@ std::string App::handle_bytes(const TestRequest& request) {
   Response response = impl_->core.can_run_sync(ctx) ? impl_->core.run_sync(ctx)
                                                     : impl_->drive(impl_->core.run(ctx));
   bool keep_alive = head.keep_alive;
-  detail::BodyToFollow rest = detail::write_response(out, std::move(response), ctx, impl_->core,
-                                                     head, impl_->date_line(), keep_alive);
+  detail::BodyToFollow rest = detail::write_response(out, response, ctx, impl_->core, head,
+                                                     impl_->date_line(), keep_alive);
   impl_->send_rest(std::move(rest), out, ctx);
   return out;
 }

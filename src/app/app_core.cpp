@@ -199,10 +199,6 @@ bool AppCore::decode_params(Context& ctx, const std::vector<RouteParam>& raw) {
   return true;
 }
 
-bool AppCore::omits_body(const Context& ctx) noexcept {
-  return ctx.method() == http::Method::head;
-}
-
 bool AppCore::can_run_sync(const Context& ctx) const noexcept {
   if (ctx.match_kind_ == kWebSocket) return false;
   if (ctx.match_kind_ != static_cast<std::uint8_t>(RouteTree::Match::Kind::found)) {

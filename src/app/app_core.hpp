@@ -40,7 +40,7 @@ class AppCore {
   Task<Response> run(Context& ctx) const;
 
   /// True when a GET route answered a HEAD request: the body must not be sent.
-  static bool omits_body(const Context& ctx) noexcept;
+  static bool omits_body(const Context& ctx) noexcept { return ctx.method() == http::Method::head; }
   /// Headers put into Response::headers directly skip the setters' checks; one that would break
   /// the header section (CR, LF or NUL anywhere, ':' or nothing in a name) turns the response
   /// into a logged 500 without the context's additions. Run on every response.

@@ -304,15 +304,19 @@ void HttpConnection::finish_async(Response response) {
 }
 
 void HttpConnection::queue_response(Response response) {
-  BodyToFollow rest = write_response(output_, std::move(response), context_, *ctx_.app, head_,
-                                     date_line(), keep_alive_);
+  if (is_plain(response)) {
+    return write_plain_response(output_, response, context_, *ctx_.app, head_, date_line(),
+                                keep_alive_);
+  }
+  BodyToFollow rest =
+      write_response(output_, response, context_, *ctx_.app, head_, date_line(), keep_alive_);
   switch (rest.kind) {
     case BodyToFollow::Kind::none:
       return;
     case BodyToFollow::Kind::file:
-      file_fd_ = rest.file.fd;
-      file_offset_ = static_cast<off_t>(rest.file.offset);
-      file_remaining_ = rest.file.length;
+      file_fd_ = rest.file_fd;
+      file_offset_ = static_cast<off_t>(rest.file_offset);
+      file_remaining_ = rest.file_length;
       return;
     case BodyToFollow::Kind::stream:
       stream_running_ = true;

@@ -3,29 +3,14 @@
 #include <unistd.h>
 
 #include <cassert>
-#include <charconv>
 
 #include "app/app_core.hpp"
+#include "app/file_response.hpp"
 #include "pulsarcpp/http/status.hpp"
 #include "server/response_head.hpp"
 
 namespace pulsarcpp::detail {
 namespace {
-
-// RFC 9110 §8.6: a HEAD response may state only the length a GET would have had. That is the
-// application's own Content-Length when it gave one, else the body's when the handler produced
-// one (a GET route answering HEAD does); an empty body says nothing, so no length is sent.
-HeadFraming head_framing(const Response& response) {
-  if (const auto stated = response.header("Content-Length")) {
-    std::uint64_t length = 0;
-    const auto [end, ec] = std::from_chars(stated->data(), stated->data() + stated->size(), length);
-    if (ec == std::errc{} && end == stated->data() + stated->size()) {
-      return {HeadFraming::Kind::length, length};
-    }
-  }
-  if (response.body.empty()) return {HeadFraming::Kind::none, 0};
-  return {HeadFraming::Kind::length, response.body.size()};
-}
 
 // The parts of one answer's writing that every kind of response shares.
 struct Writer {
@@ -48,35 +33,26 @@ struct Writer {
     assert(written);
   }
 
-  BodyToFollow plain(Response response) {
-    const bool may_have_body = http::status_allows_body(response.status);
-    const bool head = AppCore::omits_body(ctx);
-    const HeadFraming framing = !may_have_body ? HeadFraming{HeadFraming::Kind::none, 0}
-                                : head         ? head_framing(response)
-                                               : HeadFraming{HeadFraming::Kind::length,
-                                                             response.body.size()};
-    if (!append_response_head(out, response.status, response.headers, ctx.response_headers(),
-                              framing, date_line, connection())) {
-      // It finds the header that failed the same check, logs it and puts a plain 500 in place.
-      app.refuse_unsafe_headers(response, ctx);
-      return plain(std::move(response));
-    }
-    if (may_have_body && !head) out.append(response.body);
+  BodyToFollow plain(Response& response) {
+    write_plain_response(out, response, ctx, app, request, date_line, keep_alive);
     return {};
   }
 
-  BodyToFollow file(Response response) {
+  BodyToFollow file(Response& response) {
     OpenedFile opened = open_file_response(std::move(response), request, app.error_format());
-    if (opened.fd < 0) return plain(std::move(opened.response));
+    if (opened.fd < 0) return plain(opened.response);
     checked_head(opened.response, {HeadFraming::Kind::length, opened.length}, connection());
     if (AppCore::omits_body(ctx) || opened.length == 0) {
       ::close(opened.fd);
       return {};
     }
-    return {.kind = BodyToFollow::Kind::file, .file = std::move(opened)};
+    return {.kind = BodyToFollow::Kind::file,
+            .file_fd = opened.fd,
+            .file_offset = opened.offset,
+            .file_length = opened.length};
   }
 
-  BodyToFollow stream(Response response) {
+  BodyToFollow stream(Response& response) {
     // A 204 (how an event stream tells EventSource to stop) or 304 has no body to stream: the
     // generator is dropped without running.
     const bool has_body = http::status_allows_body(response.status);
@@ -93,7 +69,7 @@ struct Writer {
             .chunked = chunked};
   }
 
-  BodyToFollow upgrade(Response response) {
+  BodyToFollow upgrade(Response& response) {
     checked_head(response, {HeadFraming::Kind::none, 0},
                  {.keep_alive = true, .http10 = false, .upgrade = true});
     keep_alive = false;  // no more HTTP requests on this socket
@@ -103,19 +79,26 @@ struct Writer {
 
 }  // namespace
 
-BodyToFollow write_response(std::string& out, Response response, Context& ctx,
+void write_refused_response(std::string& out, Response& response, Context& ctx,
+                            const AppCore& app, const http::RequestHead& request,
+                            std::string_view date_line, bool keep_alive) {
+  // It finds the header that failed the same check, logs it and puts a plain 500 in place.
+  app.refuse_unsafe_headers(response, ctx);
+  write_plain_response(out, response, ctx, app, request, date_line, keep_alive);
+}
+
+BodyToFollow write_response(std::string& out, Response& response, Context& ctx,
                             const AppCore& app, const http::RequestHead& request,
                             std::string_view date_line, bool& keep_alive) {
   Writer writer{out, ctx, app, request, date_line, keep_alive};
   // The headers of a plain response are checked as its head is written; the others' before
   // their own paths take over.
-  const bool plain = !response.upgrade && !response.file_path && !response.body_stream;
-  if (plain) return writer.plain(std::move(response));
+  if (is_plain(response)) return writer.plain(response);
   app.refuse_unsafe_headers(response, ctx);
-  if (response.upgrade && response.status == 101) return writer.upgrade(std::move(response));
-  if (response.file_path) return writer.file(std::move(response));
-  if (response.body_stream) return writer.stream(std::move(response));
-  return writer.plain(std::move(response));
+  if (response.upgrade && response.status == 101) return writer.upgrade(response);
+  if (response.file_path) return writer.file(response);
+  if (response.body_stream) return writer.stream(response);
+  return writer.plain(response);
 }
 
 void append_chunk(std::string& out, std::string_view data) {

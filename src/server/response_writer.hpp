@@ -6,27 +6,30 @@
 // a plain body; what follows the head (a file's bytes, a stream's pieces, the switch to a
 // WebSocket) is left to the caller, which owns the transport.
 
+#include <charconv>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include "app/file_response.hpp"
+#include "app/app_core.hpp"
 #include "pulsarcpp/async_generator.hpp"
+#include "pulsarcpp/http/status.hpp"
 #include "pulsarcpp/context.hpp"
 #include "pulsarcpp/http/request_head.hpp"
 #include "pulsarcpp/response.hpp"
+#include "server/response_head.hpp"
 #include "ws/upgrade.hpp"
 
 namespace pulsarcpp::detail {
-
-class AppCore;
 
 /// What a written head leaves for the caller to send after it.
 struct BodyToFollow {
   enum class Kind : std::uint8_t { none, file, stream, upgrade } kind = Kind::none;
   /// Kind::file: the open file and the byte range of it to send (the caller closes the fd).
-  OpenedFile file = {};
+  int file_fd = -1;
+  std::uint64_t file_offset = 0;
+  std::uint64_t file_length = 0;
   /// Kind::stream: the pieces to send, chunked (HTTP/1.1) or until the connection closes.
   std::shared_ptr<AsyncGenerator<std::string>> stream = {};
   bool chunked = true;
@@ -39,9 +42,53 @@ struct BodyToFollow {
 /// header) and a plain body. `keep_alive` says whether the connection stays open after it;
 /// it is cleared when this answer must end it (a stream to an HTTP/1.0 client, an upgrade).
 /// A header that would break the head turns the answer into a logged 500.
-BodyToFollow write_response(std::string& out, Response response, Context& ctx,
+/// `response` is consumed (its parts may be moved out).
+BodyToFollow write_response(std::string& out, Response& response, Context& ctx,
                             const AppCore& app, const http::RequestHead& request,
                             std::string_view date_line, bool& keep_alive);
+
+/// Whether write_plain_response() is the whole of writing `response`.
+inline bool is_plain(const Response& response) noexcept {
+  return !response.upgrade && !response.file_path && !response.body_stream;
+}
+
+// RFC 9110 §8.6: a HEAD response may state only the length a GET would have had. That is the
+// application's own Content-Length when it gave one, else the body's when the handler produced
+// one (a GET route answering HEAD does); an empty body says nothing, so no length is sent.
+inline HeadFraming head_framing(const Response& response) {
+  if (const auto stated = response.header("Content-Length")) {
+    std::uint64_t length = 0;
+    const auto [end, ec] = std::from_chars(stated->data(), stated->data() + stated->size(), length);
+    if (ec == std::errc{} && end == stated->data() + stated->size()) {
+      return {HeadFraming::Kind::length, length};
+    }
+  }
+  if (response.body.empty()) return {HeadFraming::Kind::none, 0};
+  return {HeadFraming::Kind::length, response.body.size()};
+}
+
+/// A plain response whose head could not be written: the 500 that replaces it (logged).
+void write_refused_response(std::string& out, Response& response, Context& ctx,
+                            const AppCore& app, const http::RequestHead& request,
+                            std::string_view date_line, bool keep_alive);
+
+/// write_response() for a response with neither a file, a stream nor an upgrade: every body
+/// in memory, which is most answers. Inline: the connection calls it for each of them.
+inline void write_plain_response(std::string& out, Response& response, Context& ctx,
+                                 const AppCore& app, const http::RequestHead& request,
+                                 std::string_view date_line, bool keep_alive) {
+  const bool may_have_body = http::status_allows_body(response.status);
+  const bool head = AppCore::omits_body(ctx);
+  const HeadFraming framing = !may_have_body ? HeadFraming{HeadFraming::Kind::none, 0}
+                              : head         ? head_framing(response)
+                                             : HeadFraming{HeadFraming::Kind::length,
+                                                           response.body.size()};
+  if (!append_response_head(out, response.status, response.headers, ctx.response_headers(),
+                            framing, date_line, {keep_alive, request.version_minor == 0})) {
+    return write_refused_response(out, response, ctx, app, request, date_line, keep_alive);
+  }
+  if (may_have_body && !head) out.append(response.body);
+}
 
 /// Appends one piece of a chunked body ("<hex size>\r\n<data>\r\n"); `data` is not empty.
 void append_chunk(std::string& out, std::string_view data);
