@@ -64,18 +64,10 @@ struct App::Impl {
       for (;;) {
         std::optional<std::string> piece = co_await stream->next();
         if (!piece) break;
-        if (piece->empty()) continue;  // an empty chunk would end a chunked body
-        if (chunked) {
-          detail::append_chunk(out, *piece);
-        } else {
-          out.append(*piece);
-        }
+        detail::append_stream_piece(out, *piece, chunked);
       }
-    } catch (const std::exception& e) {
-      log("Error in stream of " + path + ": " + e.what());
-      co_return;
     } catch (...) {
-      log("Error in stream of " + path + ": unknown exception");
+      detail::log_stream_failure(path);
       co_return;
     }
     if (chunked) out.append(detail::kLastChunk);

@@ -336,21 +336,13 @@ Task<void> HttpConnection::pump_stream(std::shared_ptr<AsyncGenerator<std::strin
     while (!closed_) {
       std::optional<std::string> piece = co_await generator->next();
       if (!piece || closed_) break;
-      if (piece->empty()) continue;  // an empty chunk would end a chunked body
-      if (stream_chunked_) {
-        append_chunk(output_, *piece);
-      } else {
-        output_.append(*piece);
-      }
+      append_stream_piece(output_, *piece, stream_chunked_);
       ctx_.loop.schedule_flush(*this);
       if (output_.size() - output_sent_ > kStreamHighWater) co_await DrainAwaiter{this};
     }
-  } catch (const std::exception& e) {
-    failed = true;
-    log(std::string("Error in stream of ") + std::string(context_.path()) + ": " + e.what());
   } catch (...) {
     failed = true;
-    log(std::string("Error in stream of ") + std::string(context_.path()) + ": unknown exception");
+    log_stream_failure(context_.path());
   }
   generator.reset();
   stream_running_ = false;

@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <cassert>
+#include <exception>
 
 #include "app/app_core.hpp"
 #include "app/file_response.hpp"
+#include "pulsarcpp/middleware.hpp"
 #include "pulsarcpp/http/status.hpp"
 #include "server/response_head.hpp"
 
@@ -99,6 +101,18 @@ BodyToFollow write_response(std::string& out, Response& response, Context& ctx,
   if (response.file_path) return writer.file(response);
   if (response.body_stream) return writer.stream(response);
   return writer.plain(response);
+}
+
+void log_stream_failure(std::string_view path) {
+  std::string line = "Error in stream of " + std::string(path) + ": ";
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    line += e.what();
+  } catch (...) {
+    line += "unknown exception";
+  }
+  log(line);
 }
 
 void append_chunk(std::string& out, std::string_view data) {

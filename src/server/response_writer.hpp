@@ -93,7 +93,22 @@ inline void write_plain_response(std::string& out, Response& response, Context& 
 /// Appends one piece of a chunked body ("<hex size>\r\n<data>\r\n"); `data` is not empty.
 void append_chunk(std::string& out, std::string_view data);
 
+/// Appends a streamed body's next piece as it goes on the wire: a chunk, or the bytes as they
+/// are for HTTP/1.0. An empty piece is skipped (an empty chunk would end the body).
+inline void append_stream_piece(std::string& out, std::string_view piece, bool chunked) {
+  if (piece.empty()) return;
+  if (chunked) {
+    append_chunk(out, piece);
+  } else {
+    out.append(piece);
+  }
+}
+
 /// The end of a chunked body.
 inline constexpr std::string_view kLastChunk = "0\r\n\r\n";
+
+/// Logs the exception in flight (from a catch block) as the failure of the stream answering
+/// `path`: its status is sent already, so the log is all that can tell of it.
+void log_stream_failure(std::string_view path);
 
 }  // namespace pulsarcpp::detail
